@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './scopes';
+export * from './common.schemas';
+export * from './accounts.schemas';
+export * from './orgs.schemas';

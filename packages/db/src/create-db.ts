@@ -1,0 +1,55 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import type { MigrationResultSet } from 'kysely/migration';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import type { Database } from './database';
+import { migrations } from './migrations/index';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DbHandle {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** The PostgreSQL pool when on PostgreSQL (LISTEN/NOTIFY needs a raw connection). */
+  pgPool?: pg.Pool;
+  /** The SQLite file when on SQLite (tests read it to prove no secret is stored in plain text). */
+  sqliteFile?: string;
+}
+
+export type DbOptions =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; schema?: string; maxConnections?: number };
+
+export function createDb(options: DbOptions): DbHandle {
+  if (options.kind === 'sqlite') {
+    if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true });
+    const sqlite = new BetterSqlite3(options.file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', sqliteFile: options.file };
+  }
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    // A per-test (or per-tenant) schema is selected for every connection of the pool.
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', pgPool: pool };
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    throw new Error('database migration failed', { cause: result.error });
+  }
+  return result;
+}

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createDb, migrateToLatest } from './create-db';
+import type { DbHandle } from './create-db';
+
+/**
+ * A fresh, migrated, empty database for one test: a temporary SQLite file, or a new schema in
+ * the PostgreSQL test database, chosen by QONDUIT_TEST_DB (set per vitest project).
+ */
+export async function createTestDb(): Promise<DbHandle & { cleanup(): Promise<void> }> {
+  const which = process.env.QONDUIT_TEST_DB ?? 'sqlite';
+  if (which === 'postgres') {
+    const url = process.env.QONDUIT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+    const schema = `t_${randomBytes(8).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    const handle = createDb({ kind: 'postgres', url, schema, maxConnections: 5 });
+    await migrateToLatest(handle.db);
+    return {
+      ...handle,
+      async cleanup() {
+        await handle.db.destroy();
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        await c.query(`drop schema ${schema} cascade`);
+        await c.end();
+      },
+    };
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'qonduit-test-'));
+  const handle = createDb({ kind: 'sqlite', file: path.join(dir, 'qonduit.sqlite') });
+  await migrateToLatest(handle.db);
+  return {
+    ...handle,
+    async cleanup() {
+      await handle.db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import cookie from '@fastify/cookie';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Clock, PasswordHasher } from '@qonduit/core';
+import { isWellFormedPat } from '@qonduit/core';
+import type { DbHandle } from '@qonduit/db';
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Config } from './config';
+import { loggerOptions } from './logger';
+import { accountRoutes } from './modules/accounts/accounts.routes';
+import { createAccountService } from './modules/accounts/accounts.service';
+import type { LoginLimits } from './modules/accounts/accounts.service';
+import { healthRoutes } from './modules/health/health.routes';
+import { orgRoutes } from './modules/orgs/orgs.routes';
+import { createOrgService } from './modules/orgs/orgs.service';
+import { registerAuth } from './plugins/auth';
+import type { Access } from './plugins/auth';
+import { registerErrorHandling } from './plugins/errors';
+import { registerOpenApi } from './plugins/openapi';
+import { registerValidation } from './plugins/validation';
+
+export interface AppDeps {
+  config: Config;
+  database: DbHandle;
+  clock: Clock;
+  passwords: PasswordHasher;
+  /** A pino instance to log to (tests pass one that writes to memory); else one from config. */
+  logger?: FastifyBaseLogger;
+  loginLimits?: LoginLimits;
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: Access | undefined;
+}
+
+// Every API route must say what it needs (plugins/auth.ts); forgetting is a start-up error.
+const GUARDED_PREFIXES = ['/api/', '/my/', '/quantum', '/proxy', '/authorize'];
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { routeTable: RouteEntry[] }> {
+  const { config, database, clock } = deps;
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: false,
+    genReqId: () => crypto.randomUUID(),
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const routeTable: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const access = route.config?.access;
+    if (access === undefined && GUARDED_PREFIXES.some((p) => route.url.startsWith(p))) {
+      throw new Error(`route ${methods.join(',')} ${route.url} does not declare config.access`);
+    }
+    for (const method of methods) routeTable.push({ method, url: route.url, access });
+  });
+
+  // The API speaks JSON only: anything else is 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
+  registerValidation(app);
+  registerErrorHandling(app);
+  await app.register(cookie);
+
+  const accounts = createAccountService({
+    db: database.db,
+    clock,
+    passwords: deps.passwords,
+    sessionTtlHours: config.sessionTtlHours,
+    ...(deps.loginLimits ? { loginLimits: deps.loginLimits } : {}),
+  });
+  const orgs = createOrgService({ db: database.db, dialect: database.dialect, clock });
+
+  registerAuth(app, {
+    resolveSession: (secret) => accounts.resolveSession(secret),
+    // Personal access tokens arrive with the tokens module; until then every token is refused.
+    verifyPat: async (token) => ({ ok: false, reason: isWellFormedPat(token) ? 'unknown' : 'malformed' }),
+    membershipRole: (org, user) => orgs.membershipRole(org, user),
+  });
+
+  await registerOpenApi(app);
+  await app.register(healthRoutes, { db: database.db });
+  await app.register(accountRoutes, { accounts, cookieSecure: config.cookieSecure });
+  await app.register(orgRoutes, { orgs, accounts });
+
+  await app.ready();
+  return Object.assign(app, { routeTable });
+}

@@ -1,0 +1,63 @@
+import path from 'node:path';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** PostgreSQL when set; the embedded SQLite file in dataDir otherwise. */
+  readonly databaseUrl: string | null;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Secure cookies need HTTPS; on by default unless the server is only reachable over loopback. */
+  readonly cookieSecure: boolean;
+  readonly trustProxy: boolean;
+  readonly sessionTtlHours: number;
+}
+
+export class ConfigError extends Error {
+  constructor(setting: string, problem: string) {
+    super(`invalid setting ${setting}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `expected ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+/** Parsed once at start-up; an invalid setting stops the server with a message naming it. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const databaseUrl = env.QONDUIT_DATABASE_URL || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('QONDUIT_DATABASE_URL', 'expected a postgres:// or postgresql:// URL');
+  }
+  const logLevel = env.QONDUIT_LOG_LEVEL || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('QONDUIT_LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const host = env.QONDUIT_HOST || '127.0.0.1';
+  return Object.freeze({
+    port: integer(env, 'QONDUIT_PORT', 8080, 0, 65535),
+    host,
+    dataDir: path.resolve(env.QONDUIT_DATA_DIR || './data'),
+    databaseUrl,
+    logLevel: logLevel as Config['logLevel'],
+    cookieSecure: bool(env, 'QONDUIT_COOKIE_SECURE', false),
+    trustProxy: bool(env, 'QONDUIT_TRUST_PROXY', false),
+    sessionTtlHours: integer(env, 'QONDUIT_SESSION_TTL_HOURS', 24 * 14, 1, 24 * 365),
+  });
+}

@@ -1,0 +1,4 @@
+export { buildApp } from './app';
+export type { AppDeps, RouteEntry } from './app';
+export { loadConfig, ConfigError } from './config';
+export type { Config } from './config';

@@ -1,0 +1,52 @@
+import { createPasswordHasher, systemClock } from '@qonduit/core';
+import { createDb, migrateToLatest } from '@qonduit/db';
+import path from 'node:path';
+import { buildApp } from './app';
+import { ConfigError, loadConfig } from './config';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`qonduit: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const database = config.databaseUrl
+    ? createDb({ kind: 'postgres', url: config.databaseUrl })
+    : createDb({ kind: 'sqlite', file: path.join(config.dataDir, 'qonduit.sqlite') });
+  await migrateToLatest(database.db);
+
+  const app = await buildApp({ config, database, clock: systemClock, passwords: createPasswordHasher() });
+
+  // Graceful shutdown: stop accepting, finish in-flight requests, then close the database.
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app
+      .close()
+      .then(() => database.db.destroy())
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info({ database: database.dialect, data_dir: config.dataDir }, 'qonduit is ready');
+}
+
+main().catch((err: unknown) => {
+  console.error('qonduit: failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+import type { Database, NewSession, NewUser, User } from '@qonduit/db';
+import type { Kysely, Transaction } from 'kysely';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export async function insertUser(db: Db, user: NewUser): Promise<boolean> {
+  const result = await db
+    .insertInto('users')
+    .values(user)
+    .onConflict((oc) => oc.column('email').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export async function findUserById(db: Db, id: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function insertSession(db: Db, session: NewSession): Promise<void> {
+  await db.insertInto('sessions').values(session).execute();
+}
+
+export async function findLiveSession(db: Db, idDigest: string, nowIso: string) {
+  return db
+    .selectFrom('sessions')
+    .select(['user_id', 'csrf_digest'])
+    .where('id_digest', '=', idDigest)
+    .where('expires_at', '>', nowIso)
+    .executeTakeFirst();
+}
+
+export async function deleteSession(db: Db, idDigest: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id_digest', '=', idDigest).execute();
+}
+
+export async function deleteExpiredSessions(db: Db, nowIso: string): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<=', nowIso).execute();
+}
+
+export async function countLoginFailures(db: Db, keys: string[], windowStart: string) {
+  return db
+    .selectFrom('login_failures')
+    .select(['key', 'count'])
+    .where('key', 'in', keys)
+    .where('window_start', '=', windowStart)
+    .execute();
+}
+
+export async function addLoginFailure(db: Db, key: string, windowStart: string): Promise<void> {
+  await db
+    .insertInto('login_failures')
+    .values({ key, window_start: windowStart, count: 1 })
+    .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet((eb) => ({ count: eb('login_failures.count', '+', 1) })))
+    .execute();
+}
+
+export async function clearLoginFailures(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('login_failures').where('key', '=', key).execute();
+}
+
+export async function deleteOldLoginFailures(db: Db, beforeIso: string): Promise<void> {
+  await db.deleteFrom('login_failures').where('window_start', '<', beforeIso).execute();
+}

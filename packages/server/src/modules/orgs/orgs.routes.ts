@@ -1,0 +1,104 @@
+import {
+  AddMemberBody,
+  CreateOrgBody,
+  MemberParams,
+  MemberResponse,
+  MyAccount,
+  OrgParams,
+  OrgResponse,
+  Page,
+  PageQuery,
+  UpdateMemberBody,
+  UpdateOrgBody,
+  withErrors,
+} from '@qonduit/contract';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { principalOf } from '../../plugins/auth';
+import type { AccountService } from '../accounts/accounts.service';
+import type { OrgService } from './orgs.service';
+
+const tags = ['organizations'];
+
+export const orgRoutes: FastifyPluginAsyncTypebox<{ orgs: OrgService; accounts: AccountService }> = async (app, { orgs, accounts }) => {
+  app.post(
+    '/api/v1/orgs',
+    { config: { access: 'api' }, schema: { tags, summary: 'Create an organization (you become its owner)', body: CreateOrgBody, response: withErrors({ 201: OrgResponse }) } },
+    async (request, reply) => reply.status(201).send(await orgs.create(principalOf(request).userId, request.body.name)),
+  );
+
+  app.get(
+    '/api/v1/orgs',
+    { config: { access: 'read_api' }, schema: { tags, summary: 'Organizations you are a member of', querystring: PageQuery, response: withErrors({ 200: Page(OrgResponse) }) } },
+    async (request) => orgs.list(principalOf(request).userId, request.query),
+  );
+
+  app.get(
+    '/api/v1/orgs/:org',
+    { config: { access: 'read_api' }, schema: { tags, summary: 'One organization', params: OrgParams, response: withErrors({ 200: OrgResponse }) } },
+    async (request) => orgs.membershipOf(principalOf(request).userId, request.params.org),
+  );
+
+  app.patch(
+    '/api/v1/orgs/:org',
+    { config: { access: 'api' }, schema: { tags, summary: 'Rename (owners and maintainers)', params: OrgParams, body: UpdateOrgBody, response: withErrors({ 200: OrgResponse }) } },
+    async (request) => orgs.rename(principalOf(request).userId, request.params.org, request.body.name),
+  );
+
+  app.delete(
+    '/api/v1/orgs/:org',
+    { config: { access: 'api' }, schema: { tags, summary: 'Delete (owners)', params: OrgParams, response: withErrors({ 204: Type.Null() }) } },
+    async (request, reply) => {
+      await orgs.remove(principalOf(request).userId, request.params.org);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/orgs/:org/members',
+    { config: { access: 'read_api' }, schema: { tags, summary: 'Members and their roles', params: OrgParams, querystring: PageQuery, response: withErrors({ 200: Page(MemberResponse) }) } },
+    async (request) => orgs.listMembers(principalOf(request).userId, request.params.org, request.query),
+  );
+
+  app.post(
+    '/api/v1/orgs/:org/members',
+    { config: { access: 'api' }, schema: { tags, summary: 'Add an existing user by email (owners)', params: OrgParams, body: AddMemberBody, response: withErrors({ 201: MemberResponse }) } },
+    async (request, reply) => reply.status(201).send(await orgs.addMember(principalOf(request).userId, request.params.org, request.body)),
+  );
+
+  app.patch(
+    '/api/v1/orgs/:org/members/:user_id',
+    { config: { access: 'api' }, schema: { tags, summary: "Change a member's role (owners)", params: MemberParams, body: UpdateMemberBody, response: withErrors({ 200: MemberResponse }) } },
+    async (request) => orgs.changeRole(principalOf(request).userId, request.params.org, request.params.user_id, request.body.role),
+  );
+
+  app.delete(
+    '/api/v1/orgs/:org/members/:user_id',
+    { config: { access: 'api' }, schema: { tags, summary: 'Remove a member (owners), or leave', params: MemberParams, response: withErrors({ 204: Type.Null() }) } },
+    async (request, reply) => {
+      await orgs.removeMember(principalOf(request).userId, request.params.org, request.params.user_id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  // PlanQK's account switcher: the personal account first, then each organization.
+  app.get(
+    '/my/accounts',
+    { config: { access: 'read_api' }, schema: { tags: ['planqk'], summary: 'Accounts the caller can act for (PlanQK shape)', response: withErrors({ 200: Type.Array(MyAccount) }) } },
+    async (request) => {
+      const userId = principalOf(request).userId;
+      const user = await accounts.getUser(userId);
+      const memberships = await orgs.listAllMemberships(userId);
+      return [
+        { id: user.id, displayName: user.name, role: null, isOrganization: false, accountType: { name: 'PERSONAL', feature: 'DEFAULT' } },
+        ...memberships.map((m) => ({
+          id: m.id,
+          displayName: m.name,
+          role: m.role,
+          isOrganization: true,
+          accountType: { name: 'ORGANIZATION', feature: 'DEFAULT' },
+        })),
+      ];
+    },
+  );
+};

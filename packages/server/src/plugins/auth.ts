@@ -1,0 +1,151 @@
+import { AppError, safeEqual, sha256Hex } from '@qonduit/core';
+import { SCOPES } from '@qonduit/contract';
+import type { Role, Scope } from '@qonduit/contract';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/**
+ * What a route needs, declared on every route in one place (`config.access`):
+ * - 'public': no authentication;
+ * - 'authenticated': any valid session or token, whatever its scopes;
+ * - a scope: a session, or a token holding that scope (`api` implies `read_api`).
+ */
+export type Access = 'public' | 'authenticated' | Scope;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+    orgContext: OrgContext | null;
+  }
+}
+
+export interface Principal {
+  userId: string;
+  via: 'session' | 'pat';
+  scopes: ReadonlySet<Scope>;
+  /** The PAT used for this request, when via = 'pat'. */
+  tokenId: string | null;
+}
+
+export interface OrgContext {
+  organizationId: string;
+  role: Role;
+}
+
+export interface SessionLookup {
+  userId: string;
+  csrfDigest: string;
+}
+
+export interface PatLookup {
+  userId: string;
+  tokenId: string;
+  scopes: readonly Scope[];
+}
+
+export type PatVerification = { ok: true; token: PatLookup } | { ok: false; reason: 'malformed' | 'unknown' | 'expired' | 'revoked' };
+
+export interface AuthDeps {
+  resolveSession(secret: string): Promise<SessionLookup | null>;
+  verifyPat(token: string, ip: string): Promise<PatVerification>;
+  membershipRole(organizationId: string, userId: string): Promise<Role | null>;
+}
+
+export const SESSION_COOKIE = 'qonduit_session';
+export const CSRF_COOKIE = 'qonduit_csrf';
+const ALL_SCOPES: ReadonlySet<Scope> = new Set(SCOPES);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function holdsScope(scopes: ReadonlySet<Scope>, needed: Scope): boolean {
+  return scopes.has(needed) || (needed === 'read_api' && scopes.has('api'));
+}
+
+/** The scopes that would satisfy a need, for the insufficient_scope message. */
+export function scopesSatisfying(needed: Scope): Scope[] {
+  return needed === 'read_api' ? ['read_api', 'api'] : [needed];
+}
+
+const REASONS: Record<Exclude<PatVerification, { ok: true }>['reason'], string> = {
+  malformed: 'the token is malformed',
+  unknown: 'the token is not valid',
+  expired: 'the token has expired',
+  revoked: 'the token has been revoked',
+};
+
+function unauthenticated(reason: string, bearer: boolean): AppError {
+  return new AppError('unauthenticated', `Authentication failed: ${reason}`, {
+    headers: {
+      'www-authenticate': bearer ? `Bearer error="invalid_token", error_description="${reason}"` : 'Bearer',
+    },
+  });
+}
+
+function presentedToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header === 'string') {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match?.[1] ?? header;
+  }
+  const planqk = request.headers['x-auth-token'];
+  return typeof planqk === 'string' ? planqk.trim() : null;
+}
+
+async function authenticate(deps: AuthDeps, request: FastifyRequest): Promise<Principal> {
+  const token = presentedToken(request);
+  if (token !== null) {
+    const result = await deps.verifyPat(token, request.ip);
+    if (!result.ok) throw unauthenticated(REASONS[result.reason], true);
+    return { userId: result.token.userId, via: 'pat', scopes: new Set(result.token.scopes), tokenId: result.token.tokenId };
+  }
+  const secret = request.cookies[SESSION_COOKIE];
+  if (!secret) throw unauthenticated('sign in, or send a personal access token', false);
+  const session = await deps.resolveSession(secret);
+  if (!session) throw unauthenticated('the session has ended; sign in again', false);
+  if (!SAFE_METHODS.has(request.method)) {
+    // Double submit, bound to the session: the header must carry the session's CSRF value.
+    const header = request.headers['x-csrf-token'];
+    if (typeof header !== 'string' || !safeEqual(sha256Hex(header), session.csrfDigest)) {
+      throw new AppError('csrf_failed', 'Missing or wrong X-CSRF-Token header for a cookie-authenticated write');
+    }
+  }
+  return { userId: session.userId, via: 'session', scopes: ALL_SCOPES, tokenId: null };
+}
+
+export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
+  app.decorateRequest('principal', null);
+  app.decorateRequest('orgContext', null);
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    // Routes without a declaration (404s, the docs) need nothing; buildApp refuses API routes
+    // that forget to declare, so this never opens an API route by accident.
+    if (access === undefined || access === 'public') return;
+    const principal = await authenticate(deps, request);
+    if (access !== 'authenticated' && !holdsScope(principal.scopes, access)) {
+      const would = scopesSatisfying(access);
+      throw new AppError(
+        'insufficient_scope',
+        `This request needs a token with the ${would.map((s) => `'${s}'`).join(' or ')} scope`,
+        {
+          headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${would.join(' ')}"` },
+          details: [{ field: 'scope', message: `needs one of: ${would.join(', ')}` }],
+        },
+      );
+    }
+    request.principal = principal;
+    const orgHeader = request.headers['x-organizationid'];
+    if (typeof orgHeader === 'string' && orgHeader !== '') {
+      const role = orgHeader.length <= 64 ? await deps.membershipRole(orgHeader, principal.userId) : null;
+      if (!role) throw new AppError('forbidden', 'You are not a member of the organization named in X-OrganizationId');
+      request.orgContext = { organizationId: orgHeader, role };
+    }
+  });
+}
+
+/** The authenticated caller of a route whose access is not 'public'. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError('unauthenticated', 'Authentication failed: sign in, or send a personal access token');
+  return request.principal;
+}

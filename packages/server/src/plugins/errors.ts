@@ -1,0 +1,99 @@
+import { AppError } from '@qonduit/core';
+import { ERROR_STATUS } from '@qonduit/contract';
+import type { ErrorCode, ErrorDetail } from '@qonduit/contract';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+function fieldOf(context: string | undefined, issue: AjvIssue): string {
+  const base = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const extra =
+    typeof issue.params.missingProperty === 'string'
+      ? issue.params.missingProperty
+      : typeof issue.params.additionalProperty === 'string'
+        ? issue.params.additionalProperty
+        : '';
+  const field = [base, extra].filter(Boolean).join('.');
+  return field || (context ?? 'body');
+}
+
+function messageOf(issue: AjvIssue): string {
+  switch (issue.keyword) {
+    case 'additionalProperties':
+      return 'is not a known field';
+    case 'required':
+      return 'is required';
+    case 'format':
+      return `must be a valid ${String(issue.params.format)}`;
+    default:
+      return issue.message ?? 'is invalid';
+  }
+}
+
+export function validationDetails(context: string | undefined, issues: AjvIssue[]): ErrorDetail[] {
+  return issues.map((i) => ({ field: fieldOf(context, i), message: messageOf(i) }));
+}
+
+/** Extra fields some routes add to every error (PlanQK's `error_message` on /quantum). */
+export type ErrorDecorator = (request: FastifyRequest, body: Record<string, unknown>) => void;
+
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: ErrorCode,
+  message: string,
+  details?: ErrorDetail[],
+  headers?: Record<string, string>,
+) {
+  const body: Record<string, unknown> = {
+    error: { code, message, request_id: request.id, ...(details ? { details } : {}) },
+  };
+  if (request.url.startsWith('/quantum')) body.error_message = message;
+  if (headers) void reply.headers(headers);
+  return reply.status(ERROR_STATUS[code]).type('application/json').send(body);
+}
+
+// One handler maps every error to {error:{code, message, request_id, details?}}. Anything not
+// expected is logged with its cause and answered with a plain 500.
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    if (err instanceof AppError) {
+      return sendError(request, reply, err.code, err.message, err.details, err.headers);
+    }
+    if (err.validation) {
+      const details = validationDetails(err.validationContext, err.validation);
+      const first = details[0];
+      const message = first ? `${first.field} ${first.message}` : 'The request is invalid';
+      return sendError(request, reply, 'validation_failed', message, details);
+    }
+    switch (err.code) {
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return sendError(request, reply, 'invalid_json', 'The request body is not valid JSON');
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendError(request, reply, 'payload_too_large', 'The request body is too large');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendError(request, reply, 'unsupported_media_type', 'Send the request body as application/json');
+      default:
+        break;
+    }
+    if (err.statusCode === 400 && err instanceof SyntaxError) {
+      return sendError(request, reply, 'invalid_json', 'The request body is not valid JSON');
+    }
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+      request.log.info({ code: err.code }, 'client error');
+      return sendError(request, reply, 'validation_failed', err.message);
+    }
+    request.log.error({ err }, 'unexpected error');
+    return sendError(request, reply, 'internal', 'Something went wrong on our side; the request ID helps us find it');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`),
+  );
+}

@@ -1,0 +1,93 @@
+import { createPasswordHasher, fixedClock } from '@qonduit/core';
+import { createTestDb } from '@qonduit/db/testing';
+import type { FastifyBaseLogger } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { buildApp } from '../app';
+import type { AppDeps } from '../app';
+import { loadConfig } from '../config';
+import { loggerOptions } from '../logger';
+
+export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+
+/**
+ * A whole server on a fresh database (SQLite or PostgreSQL, per vitest project), with its
+ * log lines kept in memory so that tests can prove no secret reaches them.
+ */
+export async function createTestApp(overrides: Partial<AppDeps> = {}) {
+  const database = await createTestDb();
+  const clock = fixedClock(new Date('2026-11-28T12:00:00.000Z'));
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logLines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const logger = pino(loggerOptions('debug'), sink) as FastifyBaseLogger;
+  const app = await buildApp({
+    config: loadConfig({ QONDUIT_DATA_DIR: '/nonexistent-test-data' }),
+    database,
+    clock,
+    passwords: createPasswordHasher({ log2Cost: 10 }),
+    logger,
+    ...overrides,
+  });
+
+  async function request(options: InjectOptions): Promise<LightMyRequestResponse> {
+    return app.inject(options);
+  }
+
+  return {
+    app,
+    database,
+    db: database.db,
+    clock,
+    logLines,
+    request,
+    async close() {
+      await app.close();
+      await database.cleanup();
+    },
+  };
+}
+
+export interface Browser {
+  userId: string;
+  email: string;
+  /** Sends a request with the session cookie and, for writes, the CSRF header. */
+  request(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+let counter = 0;
+
+/** Signs a new user up and returns a cookie-carrying client, as the web UI would be. */
+export async function signUp(t: TestApp, name = 'Ada Lovelace', email?: string): Promise<Browser> {
+  counter += 1;
+  const address = email ?? `user${counter}-${Date.now()}@example.com`;
+  const res = await t.request({
+    method: 'POST',
+    url: '/api/v1/auth/signup',
+    payload: { email: address, password: 'correct horse battery staple', name },
+  });
+  if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`);
+  return browserFrom(t, res, address);
+}
+
+export function browserFrom(t: TestApp, res: LightMyRequestResponse, email: string): Browser {
+  const cookies = Object.fromEntries(res.cookies.map((c) => [c.name, c.value]));
+  const session = cookies.qonduit_session ?? '';
+  const csrf = cookies.qonduit_csrf ?? '';
+  const user = res.json<{ id: string }>();
+  return {
+    userId: user.id,
+    email,
+    request: (options) =>
+      t.request({
+        ...options,
+        cookies: { qonduit_session: session, qonduit_csrf: csrf, ...(options.cookies ?? {}) },
+        headers: { 'x-csrf-token': csrf, ...(options.headers ?? {}) },
+      }),
+  };
+}
