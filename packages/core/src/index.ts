@@ -4,3 +4,6 @@ export * from './ids';
 export * from './errors/app-error';
 export * from './passwords/password-hasher';
 export * from './tokens/pat-format';
+export * from './crypto/master-keyring';
+export * from './crypto/master-key-source';
+export * from './crypto/envelope';
