@@ -3,3 +3,4 @@ export * from './scopes';
 export * from './common.schemas';
 export * from './accounts.schemas';
 export * from './orgs.schemas';
+export * from './tokens.schemas';

@@ -1,7 +1,9 @@
+import type { AuditEventTable } from './tables/audit-event.table';
 import type { LoginFailureTable } from './tables/login-failure.table';
 import type { MembershipTable } from './tables/membership.table';
 import type { OrganizationTable } from './tables/organization.table';
 import type { SessionTable } from './tables/session.table';
+import type { PersonalAccessTokenTable } from './tables/personal-access-token.table';
 import type { UserTable } from './tables/user.table';
 
 export interface Database {
@@ -10,4 +12,6 @@ export interface Database {
   organizations: OrganizationTable;
   memberships: MembershipTable;
   login_failures: LoginFailureTable;
+  personal_access_tokens: PersonalAccessTokenTable;
+  audit_events: AuditEventTable;
 }

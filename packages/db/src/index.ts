@@ -5,3 +5,5 @@ export type * from './tables/session.table';
 export type * from './tables/organization.table';
 export type * from './tables/membership.table';
 export type * from './tables/login-failure.table';
+export type * from './tables/personal-access-token.table';
+export type * from './tables/audit-event.table';

@@ -10,7 +10,13 @@ import type { DbHandle } from './create-db';
  * A fresh, migrated, empty database for one test: a temporary SQLite file, or a new schema in
  * the PostgreSQL test database, chosen by QONDUIT_TEST_DB (set per vitest project).
  */
-export async function createTestDb(): Promise<DbHandle & { cleanup(): Promise<void> }> {
+export type TestDbHandle = DbHandle & {
+  cleanup(): Promise<void>;
+  /** A second, independent connection to the same database, as another server process would have. */
+  connectAgain(): DbHandle;
+};
+
+export async function createTestDb(): Promise<TestDbHandle> {
   const which = process.env.QONDUIT_TEST_DB ?? 'sqlite';
   if (which === 'postgres') {
     const url = process.env.QONDUIT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -23,6 +29,7 @@ export async function createTestDb(): Promise<DbHandle & { cleanup(): Promise<vo
     await migrateToLatest(handle.db);
     return {
       ...handle,
+      connectAgain: () => createDb({ kind: 'postgres', url, schema, maxConnections: 5 }),
       async cleanup() {
         await handle.db.destroy();
         const c = new pg.Client({ connectionString: url });
@@ -33,10 +40,12 @@ export async function createTestDb(): Promise<DbHandle & { cleanup(): Promise<vo
     };
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'qonduit-test-'));
-  const handle = createDb({ kind: 'sqlite', file: path.join(dir, 'qonduit.sqlite') });
+  const file = path.join(dir, 'qonduit.sqlite');
+  const handle = createDb({ kind: 'sqlite', file });
   await migrateToLatest(handle.db);
   return {
     ...handle,
+    connectAgain: () => createDb({ kind: 'sqlite', file }),
     async cleanup() {
       await handle.db.destroy();
       rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,6 @@
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Clock, PasswordHasher } from '@qonduit/core';
-import { isWellFormedPat } from '@qonduit/core';
 import type { DbHandle } from '@qonduit/db';
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -10,6 +9,13 @@ import { loggerOptions } from './logger';
 import { accountRoutes } from './modules/accounts/accounts.routes';
 import { createAccountService } from './modules/accounts/accounts.service';
 import type { LoginLimits } from './modules/accounts/accounts.service';
+import { createInvalidationBus } from './cache/invalidation-bus';
+import { auditRoutes } from './modules/audit/audit.routes';
+import { createAuditService } from './modules/audit/audit.service';
+import { createTokenVerifier } from './modules/tokens/token-verifier';
+import type { TokenVerifier } from './modules/tokens/token-verifier';
+import { tokenRoutes } from './modules/tokens/tokens.routes';
+import { createTokenService } from './modules/tokens/tokens.service';
 import { healthRoutes } from './modules/health/health.routes';
 import { orgRoutes } from './modules/orgs/orgs.routes';
 import { createOrgService } from './modules/orgs/orgs.service';
@@ -38,7 +44,7 @@ export interface RouteEntry {
 // Every API route must say what it needs (plugins/auth.ts); forgetting is a start-up error.
 const GUARDED_PREFIXES = ['/api/', '/my/', '/quantum', '/proxy', '/authorize'];
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { routeTable: RouteEntry[] }> {
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { routeTable: RouteEntry[]; tokenVerifier: TokenVerifier }> {
   const { config, database, clock } = deps;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
@@ -73,11 +79,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     ...(deps.loginLimits ? { loginLimits: deps.loginLimits } : {}),
   });
   const orgs = createOrgService({ db: database.db, dialect: database.dialect, clock });
+  const audit = createAuditService({ db: database.db, clock });
+  const bus = createInvalidationBus(database, app.log);
+  const tokens = createTokenService({ db: database.db, dialect: database.dialect, clock, audit, bus });
+  const verifier = createTokenVerifier({ db: database.db, clock, bus, log: app.log });
+  app.addHook('onClose', async () => {
+    await verifier.close();
+    await bus.close();
+  });
 
   registerAuth(app, {
     resolveSession: (secret) => accounts.resolveSession(secret),
-    // Personal access tokens arrive with the tokens module; until then every token is refused.
-    verifyPat: async (token) => ({ ok: false, reason: isWellFormedPat(token) ? 'unknown' : 'malformed' }),
+    verifyPat: (token, ip) => verifier.verify(token, ip),
     membershipRole: (org, user) => orgs.membershipRole(org, user),
   });
 
@@ -85,7 +98,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   await app.register(healthRoutes, { db: database.db });
   await app.register(accountRoutes, { accounts, cookieSecure: config.cookieSecure });
   await app.register(orgRoutes, { orgs, accounts });
+  await app.register(tokenRoutes, { tokens, accounts });
+  await app.register(auditRoutes, { audit });
 
   await app.ready();
-  return Object.assign(app, { routeTable });
+  return Object.assign(app, { routeTable, tokenVerifier: verifier });
 }

@@ -1,8 +1,10 @@
-import type { Migration } from 'kysely/migration';
+import type { Migration } from 'kysely';
 import * as m202611281400 from './202611281400_accounts';
+import * as m202611281430 from './202611281430_tokens_and_audit';
 
 // Listed statically (not read from a folder) so that migrations work the same from source,
 // from a bundle and in tests. Names sort by time.
 export const migrations: Record<string, Migration> = {
   '202611281400_accounts': m202611281400,
+  '202611281430_tokens_and_audit': m202611281430,
 };

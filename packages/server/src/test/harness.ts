@@ -1,5 +1,6 @@
 import { createPasswordHasher, fixedClock } from '@qonduit/core';
 import { createTestDb } from '@qonduit/db/testing';
+import type { TestDbHandle } from '@qonduit/db/testing';
 import type { FastifyBaseLogger } from 'fastify';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Writable } from 'node:stream';
@@ -17,6 +18,11 @@ export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
  */
 export async function createTestApp(overrides: Partial<AppDeps> = {}) {
   const database = await createTestDb();
+  return createTestAppOn(database, overrides);
+}
+
+/** A server on an existing test database: several of them share one, as processes would. */
+export async function createTestAppOn(database: TestDbHandle, overrides: Partial<AppDeps> = {}) {
   const clock = fixedClock(new Date('2026-11-28T12:00:00.000Z'));
   const logLines: string[] = [];
   const sink = new Writable({
@@ -90,4 +96,27 @@ export function browserFrom(t: TestApp, res: LightMyRequestResponse, email: stri
         headers: { 'x-csrf-token': csrf, ...(options.headers ?? {}) },
       }),
   };
+}
+
+export interface PatOptions {
+  scopes?: string[];
+  name?: string;
+  expiresInDays?: number;
+}
+
+/** Creates a personal access token through the API, as a signed-in user would, and returns it. */
+export async function createPat(t: TestApp, owner: Browser, options: PatOptions = {}): Promise<{ id: string; token: string }> {
+  const expires = new Date(t.clock.now().getTime() + (options.expiresInDays ?? 30) * 86_400_000).toISOString();
+  counter += 1;
+  const res = await owner.request({
+    method: 'POST',
+    url: '/api/v1/user/tokens',
+    payload: { name: options.name ?? `token ${counter}`, scopes: options.scopes ?? ['api'], expires_at: expires },
+  });
+  if (res.statusCode !== 201) throw new Error(`token creation failed: ${res.statusCode} ${res.body}`);
+  return res.json<{ id: string; token: string }>();
+}
+
+export function withToken(token: string, headers: Record<string, string> = {}) {
+  return { authorization: `Bearer ${token}`, ...headers };
 }

@@ -1,0 +1,26 @@
+import type { Insertable, Selectable } from 'kysely';
+
+export type TokenRevocationReason = 'user' | 'rotated' | 'leaked' | 'family';
+
+// Only the SHA-256 digest of the secret is kept (lookup by digest is the whole verification)
+// and a display hint; the secret itself is shown once and never stored.
+export interface PersonalAccessTokenTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** Space-separated, sorted scope names. */
+  scopes: string;
+  token_digest: string;
+  hint: string;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string | null;
+  last_used_ip: string | null;
+  revoked_at: string | null;
+  revoked_reason: TokenRevocationReason | null;
+  /** The first token of a rotation chain; rotation reuse revokes the whole family. */
+  family_id: string;
+  rotated_from: string | null;
+}
+export type PersonalAccessToken = Selectable<PersonalAccessTokenTable>;
+export type NewPersonalAccessToken = Insertable<PersonalAccessTokenTable>;

@@ -1,0 +1,124 @@
+import { isWellFormedPat, patDigest } from '@qonduit/core';
+import type { Clock } from '@qonduit/core';
+import { SCOPES } from '@qonduit/contract';
+import type { Scope } from '@qonduit/contract';
+import type { Database } from '@qonduit/db';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { InvalidationBus } from '../../cache/invalidation-bus';
+import type { PatVerification } from '../../plugins/auth';
+import * as store from './tokens.store';
+
+export const TOKEN_CHANNEL = 'pat';
+
+interface CachedToken {
+  tokenId: string;
+  userId: string;
+  scopes: readonly Scope[];
+  expiresAtMs: number;
+  revoked: boolean;
+}
+
+export function parseScopes(stored: string): Scope[] {
+  return stored.split(' ').filter((s): s is Scope => (SCOPES as readonly string[]).includes(s));
+}
+
+/**
+ * Verifies a presented token: shape and checksum offline, then one lookup by digest. Verified
+ * tokens are cached by digest in this process; revocation anywhere reaches every process
+ * through the invalidation bus, so a revoked token stops working at once everywhere.
+ * Last-used times are coalesced in memory and written in one batch every `flushMs`, which keeps
+ * them within a minute of the truth without a database write per request.
+ */
+export function createTokenVerifier(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  bus: InvalidationBus;
+  log: FastifyBaseLogger;
+  maxCacheEntries?: number;
+  flushMs?: number;
+}) {
+  const { db, clock, bus } = deps;
+  const maxEntries = deps.maxCacheEntries ?? 100_000;
+  const cache = new Map<string, CachedToken>();
+  const digestById = new Map<string, string>();
+  // Bumped by every invalidation: a lookup that started before one must not fill the cache,
+  // or it could store what was true before a revocation.
+  let epoch = 0;
+  const pendingUse = new Map<string, { at: string; ip: string }>();
+
+  bus.subscribe(
+    TOKEN_CHANNEL,
+    (tokenId) => {
+      epoch++;
+      const digest = digestById.get(tokenId);
+      if (digest) {
+        cache.delete(digest);
+        digestById.delete(tokenId);
+      }
+    },
+    () => {
+      epoch++;
+      cache.clear();
+      digestById.clear();
+    },
+  );
+
+  async function lookup(digest: string): Promise<CachedToken | null> {
+    const hit = cache.get(digest);
+    if (hit) return hit;
+    const startEpoch = epoch;
+    const row = await store.findTokenByDigest(db, digest);
+    if (!row) return null;
+    const entry: CachedToken = {
+      tokenId: row.id,
+      userId: row.user_id,
+      scopes: parseScopes(row.scopes),
+      expiresAtMs: Date.parse(row.expires_at),
+      revoked: row.revoked_at !== null,
+    };
+    if (startEpoch === epoch && bus.isReliable()) {
+      if (cache.size >= maxEntries) {
+        // Map keeps insertion order: drop the oldest entry.
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
+      }
+      cache.set(digest, entry);
+      digestById.set(entry.tokenId, digest);
+    }
+    return entry;
+  }
+
+  async function flush(): Promise<void> {
+    if (pendingUse.size === 0) return;
+    const batch = [...pendingUse];
+    pendingUse.clear();
+    for (const [id, use] of batch) await store.recordUse(db, id, use.at, use.ip);
+  }
+
+  const timer = setInterval(() => {
+    flush().catch((err: unknown) => deps.log.warn({ err }, 'could not record token use'));
+  }, deps.flushMs ?? 30_000);
+  timer.unref();
+
+  return {
+    async verify(token: string, ip: string): Promise<PatVerification> {
+      if (!isWellFormedPat(token)) return { ok: false, reason: 'malformed' };
+      const entry = await lookup(patDigest(token));
+      if (!entry) return { ok: false, reason: 'unknown' };
+      if (entry.revoked) return { ok: false, reason: 'revoked' };
+      const now = clock.now();
+      if (entry.expiresAtMs <= now.getTime()) return { ok: false, reason: 'expired' };
+      pendingUse.set(entry.tokenId, { at: now.toISOString(), ip });
+      return { ok: true, token: { tokenId: entry.tokenId, userId: entry.userId, scopes: entry.scopes } };
+    },
+    /** Writes the coalesced last-used times now (shutdown, tests). */
+    flush,
+    async close(): Promise<void> {
+      clearInterval(timer);
+      await flush();
+    },
+  };
+}
+
+export type TokenVerifier = ReturnType<typeof createTokenVerifier>;
