@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Clock, PasswordHasher } from '@qonduit/core';
 import type { DbHandle } from '@qonduit/db';
 import Fastify from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from './config';
 import { loggerOptions } from './logger';
 import { accountRoutes } from './modules/accounts/accounts.routes';
@@ -33,6 +33,8 @@ export interface AppDeps {
   /** A pino instance to log to (tests pass one that writes to memory); else one from config. */
   logger?: FastifyBaseLogger;
   loginLimits?: LoginLimits;
+  /** Routes added beside the API (the benchmark's trivial routes); each declares its access too. */
+  extraPlugins?: FastifyPluginAsync[];
 }
 
 export interface RouteEntry {
@@ -100,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   await app.register(orgRoutes, { orgs, accounts });
   await app.register(tokenRoutes, { tokens, accounts });
   await app.register(auditRoutes, { audit });
+  for (const plugin of deps.extraPlugins ?? []) await app.register(plugin);
 
   await app.ready();
   return Object.assign(app, { routeTable, tokenVerifier: verifier });

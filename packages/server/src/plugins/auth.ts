@@ -42,7 +42,7 @@ export interface SessionLookup {
 export interface PatLookup {
   userId: string;
   tokenId: string;
-  scopes: readonly Scope[];
+  scopes: ReadonlySet<Scope>;
 }
 
 export type PatVerification = { ok: true; token: PatLookup } | { ok: false; reason: 'malformed' | 'unknown' | 'expired' | 'revoked' };
@@ -97,7 +97,7 @@ async function authenticate(deps: AuthDeps, request: FastifyRequest): Promise<Pr
   if (token !== null) {
     const result = await deps.verifyPat(token, request.ip);
     if (!result.ok) throw unauthenticated(REASONS[result.reason], true);
-    return { userId: result.token.userId, via: 'pat', scopes: new Set(result.token.scopes), tokenId: result.token.tokenId };
+    return { userId: result.token.userId, via: 'pat', scopes: result.token.scopes, tokenId: result.token.tokenId };
   }
   const secret = request.cookies[SESSION_COOKIE];
   if (!secret) throw unauthenticated('sign in, or send a personal access token', false);

@@ -14,7 +14,7 @@ export const TOKEN_CHANNEL = 'pat';
 interface CachedToken {
   tokenId: string;
   userId: string;
-  scopes: readonly Scope[];
+  scopes: ReadonlySet<Scope>;
   expiresAtMs: number;
   revoked: boolean;
 }
@@ -45,7 +45,7 @@ export function createTokenVerifier(deps: {
   // Bumped by every invalidation: a lookup that started before one must not fill the cache,
   // or it could store what was true before a revocation.
   let epoch = 0;
-  const pendingUse = new Map<string, { at: string; ip: string }>();
+  const pendingUse = new Map<string, { at: Date; ip: string }>();
 
   bus.subscribe(
     TOKEN_CHANNEL,
@@ -73,7 +73,7 @@ export function createTokenVerifier(deps: {
     const entry: CachedToken = {
       tokenId: row.id,
       userId: row.user_id,
-      scopes: parseScopes(row.scopes),
+      scopes: new Set(parseScopes(row.scopes)),
       expiresAtMs: Date.parse(row.expires_at),
       revoked: row.revoked_at !== null,
     };
@@ -93,7 +93,7 @@ export function createTokenVerifier(deps: {
     if (pendingUse.size === 0) return;
     const batch = [...pendingUse];
     pendingUse.clear();
-    for (const [id, use] of batch) await store.recordUse(db, id, use.at, use.ip);
+    for (const [id, use] of batch) await store.recordUse(db, id, use.at.toISOString(), use.ip);
   }
 
   const timer = setInterval(() => {
@@ -109,7 +109,8 @@ export function createTokenVerifier(deps: {
       if (entry.revoked) return { ok: false, reason: 'revoked' };
       const now = clock.now();
       if (entry.expiresAtMs <= now.getTime()) return { ok: false, reason: 'expired' };
-      pendingUse.set(entry.tokenId, { at: now.toISOString(), ip });
+      // The ISO string is made at flush time, not per request.
+      pendingUse.set(entry.tokenId, { at: now, ip });
       return { ok: true, token: { tokenId: entry.tokenId, userId: entry.userId, scopes: entry.scopes } };
     },
     /** Writes the coalesced last-used times now (shutdown, tests). */
