@@ -7,3 +7,40 @@ export { fromIonqCircuit, toIonqCircuit, toQasm3 } from './simulator/ionq-circui
 export type { IonqCircuit, IonqGate } from './simulator/ionq-circuit';
 export { runCircuit, simulate, StateVector, MAX_SIMULATOR_QUBITS, MAX_SHOTS } from './simulator/statevector';
 export type { RunOptions, RunResult } from './simulator/statevector';
+
+// Provider catalog, provider URLs and provider adapters.
+export {
+  PROVIDER_IDS,
+  PROVIDER_CATALOG,
+  isProviderId,
+  providerById,
+  providerByPlanqkName,
+  validateCredential,
+  maskCredential,
+} from './providers/catalog';
+export type { ProviderId, PlanqkProviderName, ProviderInfo, CredentialField, CredentialValidation } from './providers/catalog';
+export {
+  providerUrlsFromEnv,
+  providerBaseUrl,
+  braketUrl,
+  s3ObjectUrl,
+  joinUrl,
+  envVariableFor,
+  ProviderUrlError,
+  DEFAULT_IBM_IAM_URL,
+} from './providers/base-urls';
+export type { ProviderUrls } from './providers/base-urls';
+export { ProviderError } from './adapters/types';
+export type {
+  AdapterContext,
+  Credential,
+  VerifyResult,
+  ProviderJobSpec,
+  ProviderJobState,
+  ProviderAdapter,
+  JobAdapter,
+  ProxyRequest,
+  ProviderErrorKind,
+} from './adapters/types';
+export { adapterFor, createAdapterRegistry } from './adapters/registry';
+export type { AdapterRegistry } from './adapters/registry';
