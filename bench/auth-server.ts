@@ -1,8 +1,8 @@
 // The server under load for the authenticated-request benchmark, in its own process so that
 // autocannon does not share its event loop. Prints one JSON line {port, token} when ready.
-import { createPasswordHasher, newId, systemClock } from '@qonduit/core';
+import { createKeyring, createPasswordHasher, generateMasterKey, masterKeyId, newId, systemClock } from '@qonduit/core';
 import { createDb, migrateToLatest } from '@qonduit/db';
-import { buildApp, loadConfig } from '@qonduit/server';
+import { buildApp, fixedKeyring, loadConfig } from '@qonduit/server';
 import type { FastifyPluginAsync } from 'fastify';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -27,12 +27,14 @@ await database.db
   .execute();
 const [token] = seedTokens(file, userId, TOKENS, 1);
 
+const key = generateMasterKey();
 const app = await buildApp({
   config: loadConfig({ QONDUIT_LOG_LEVEL: 'silent' }),
   database,
   clock: systemClock,
   passwords: createPasswordHasher(),
   extraPlugins: [trivialRoutes],
+  keyring: fixedKeyring(createKeyring([{ id: masterKeyId(key), key, createdAt: new Date().toISOString() }], masterKeyId(key), 'memory')),
 });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();

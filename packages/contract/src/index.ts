@@ -4,3 +4,4 @@ export * from './common.schemas';
 export * from './accounts.schemas';
 export * from './orgs.schemas';
 export * from './tokens.schemas';
+export * from './providers.schemas';

@@ -14,6 +14,8 @@ export interface DbHandle {
   dialect: Dialect;
   /** The PostgreSQL pool when on PostgreSQL (LISTEN/NOTIFY needs a raw connection). */
   pgPool?: pg.Pool;
+  /** The PostgreSQL schema the tables live in, when not the default search path. */
+  schema?: string;
   /** The SQLite file when on SQLite (tests read it to prove no secret is stored in plain text). */
   sqliteFile?: string;
 }
@@ -38,13 +40,21 @@ export function createDb(options: DbOptions): DbHandle {
     // A per-test (or per-tenant) schema is selected for every connection of the pool.
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', pgPool: pool };
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    dialect: 'postgres',
+    pgPool: pool,
+    ...(options.schema ? { schema: options.schema } : {}),
+  };
 }
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
+export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<MigrationResultSet> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    // Kysely looks for its bookkeeping tables in every schema unless told which one: with
+    // several schemas in one database (tests, tenants) it must be this one.
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const result = await migrator.migrateToLatest();
   if (result.error) {

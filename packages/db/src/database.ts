@@ -3,6 +3,7 @@ import type { LoginFailureTable } from './tables/login-failure.table';
 import type { MembershipTable } from './tables/membership.table';
 import type { OrganizationTable } from './tables/organization.table';
 import type { SessionTable } from './tables/session.table';
+import type { ProviderTokenTable } from './tables/provider-token.table';
 import type { PersonalAccessTokenTable } from './tables/personal-access-token.table';
 import type { UserTable } from './tables/user.table';
 
@@ -14,4 +15,5 @@ export interface Database {
   login_failures: LoginFailureTable;
   personal_access_tokens: PersonalAccessTokenTable;
   audit_events: AuditEventTable;
+  provider_tokens: ProviderTokenTable;
 }

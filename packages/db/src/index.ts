@@ -7,3 +7,4 @@ export type * from './tables/membership.table';
 export type * from './tables/login-failure.table';
 export type * from './tables/personal-access-token.table';
 export type * from './tables/audit-event.table';
+export type * from './tables/provider-token.table';

@@ -26,7 +26,7 @@ export async function createTestDb(): Promise<TestDbHandle> {
     await admin.query(`create schema ${schema}`);
     await admin.end();
     const handle = createDb({ kind: 'postgres', url, schema, maxConnections: 5 });
-    await migrateToLatest(handle.db);
+    await migrateToLatest(handle.db, schema);
     return {
       ...handle,
       connectAgain: () => createDb({ kind: 'postgres', url, schema, maxConnections: 5 }),

@@ -16,6 +16,9 @@ import { createTokenVerifier } from './modules/tokens/token-verifier';
 import type { TokenVerifier } from './modules/tokens/token-verifier';
 import { tokenRoutes } from './modules/tokens/tokens.routes';
 import { createTokenService } from './modules/tokens/tokens.service';
+import type { KeyringHolder } from './modules/keys/keyring-holder';
+import { providerTokenRoutes } from './modules/provider-tokens/provider-tokens.routes';
+import { createProviderTokenService } from './modules/provider-tokens/provider-tokens.service';
 import { healthRoutes } from './modules/health/health.routes';
 import { orgRoutes } from './modules/orgs/orgs.routes';
 import { createOrgService } from './modules/orgs/orgs.service';
@@ -33,6 +36,10 @@ export interface AppDeps {
   /** A pino instance to log to (tests pass one that writes to memory); else one from config. */
   logger?: FastifyBaseLogger;
   loginLimits?: LoginLimits;
+  /** The master keyring that seals provider tokens. */
+  keyring: KeyringHolder;
+  /** How adapters reach providers; tests pass fetch through to fake servers on 127.0.0.1. */
+  fetch?: typeof fetch;
   /** Routes added beside the API (the benchmark's trivial routes); each declares its access too. */
   extraPlugins?: FastifyPluginAsync[];
 }
@@ -85,6 +92,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   const bus = createInvalidationBus(database, app.log);
   const tokens = createTokenService({ db: database.db, dialect: database.dialect, clock, audit, bus });
   const verifier = createTokenVerifier({ db: database.db, clock, bus, log: app.log });
+  const providerTokens = createProviderTokenService({
+    db: database.db,
+    clock,
+    audit,
+    keyring: deps.keyring,
+    adapterContext: { urls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock },
+  });
   app.addHook('onClose', async () => {
     await verifier.close();
     await bus.close();
@@ -102,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   await app.register(orgRoutes, { orgs, accounts });
   await app.register(tokenRoutes, { tokens, accounts });
   await app.register(auditRoutes, { audit });
+  await app.register(providerTokenRoutes, { providerTokens, orgs, audit });
   for (const plugin of deps.extraPlugins ?? []) await app.register(plugin);
 
   await app.ready();

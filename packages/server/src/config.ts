@@ -1,3 +1,5 @@
+import { ProviderUrlError, providerUrlsFromEnv } from '@qonduit/runtime';
+import type { ProviderUrls } from '@qonduit/runtime';
 import path from 'node:path';
 
 export interface Config {
@@ -11,6 +13,8 @@ export interface Config {
   readonly cookieSecure: boolean;
   readonly trustProxy: boolean;
   readonly sessionTtlHours: number;
+  /** Where each provider's API is (QONDUIT_PROVIDER_<ID>_URL); the proxy reaches only these. */
+  readonly providerUrls: ProviderUrls;
 }
 
 export class ConfigError extends Error {
@@ -50,6 +54,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError('QONDUIT_LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
   }
   const host = env.QONDUIT_HOST || '127.0.0.1';
+  let providerUrls: ProviderUrls;
+  try {
+    providerUrls = providerUrlsFromEnv(env);
+  } catch (err) {
+    if (err instanceof ProviderUrlError) throw new ConfigError(err.variable, err.message.slice(err.variable.length + 1));
+    throw err;
+  }
   return Object.freeze({
     port: integer(env, 'QONDUIT_PORT', 8080, 0, 65535),
     host,
@@ -59,5 +70,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     cookieSecure: bool(env, 'QONDUIT_COOKIE_SECURE', false),
     trustProxy: bool(env, 'QONDUIT_TRUST_PROXY', false),
     sessionTtlHours: integer(env, 'QONDUIT_SESSION_TTL_HOURS', 24 * 14, 1, 24 * 365),
+    providerUrls,
   });
 }

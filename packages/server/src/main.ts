@@ -1,7 +1,9 @@
-import { createPasswordHasher, systemClock } from '@qonduit/core';
+import { KeyringError, createPasswordHasher, keyFilePath, loadMasterKeyring, systemClock } from '@qonduit/core';
+import { statSync } from 'node:fs';
 import { createDb, migrateToLatest } from '@qonduit/db';
 import path from 'node:path';
 import { buildApp } from './app';
+import { createKeyringHolder } from './modules/keys/keyring-holder';
 import { ConfigError, loadConfig } from './config';
 
 async function main(): Promise<void> {
@@ -15,12 +17,32 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // The master key is checked before anything else starts: a server that cannot decrypt
+  // provider tokens must not come up half-working.
+  let keyFileCreated: string | null = null;
+  let keyring;
+  try {
+    keyring = createKeyringHolder(() => {
+      const loaded = loadMasterKeyring({ env: process.env, dataDir: config.dataDir });
+      if (loaded.keyFile?.created) keyFileCreated = loaded.keyFile.path;
+      return loaded.keyring;
+    }, () => statSync(keyFilePath(config.dataDir), { throwIfNoEntry: false })?.mtimeMs ?? 0);
+  } catch (err) {
+    if (err instanceof KeyringError) {
+      console.error(`qonduit: cannot use the master key: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
   const database = config.databaseUrl
     ? createDb({ kind: 'postgres', url: config.databaseUrl })
     : createDb({ kind: 'sqlite', file: path.join(config.dataDir, 'qonduit.sqlite') });
   await migrateToLatest(database.db);
 
-  const app = await buildApp({ config, database, clock: systemClock, passwords: createPasswordHasher() });
+  const app = await buildApp({ config, database, clock: systemClock, passwords: createPasswordHasher(), keyring });
+  if (keyFileCreated) {
+    app.log.warn({ path: keyFileCreated }, 'created a new master key file; back it up: provider tokens cannot be decrypted without it');
+  }
 
   // Graceful shutdown: stop accepting, finish in-flight requests, then close the database.
   let closing = false;

@@ -1,10 +1,12 @@
 import type { Migration } from 'kysely';
 import * as m202611281400 from './202611281400_accounts';
 import * as m202611281430 from './202611281430_tokens_and_audit';
+import * as m202611281500 from './202611281500_provider_tokens';
 
 // Listed statically (not read from a folder) so that migrations work the same from source,
 // from a bundle and in tests. Names sort by time.
 export const migrations: Record<string, Migration> = {
   '202611281400_accounts': m202611281400,
   '202611281430_tokens_and_audit': m202611281430,
+  '202611281500_provider_tokens': m202611281500,
 };

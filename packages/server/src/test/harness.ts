@@ -1,4 +1,5 @@
-import { createPasswordHasher, fixedClock } from '@qonduit/core';
+import { createKeyring, createPasswordHasher, fixedClock, generateMasterKey, masterKeyId } from '@qonduit/core';
+import type { MasterKeyring } from '@qonduit/core';
 import { createTestDb } from '@qonduit/db/testing';
 import type { TestDbHandle } from '@qonduit/db/testing';
 import type { FastifyBaseLogger } from 'fastify';
@@ -9,6 +10,13 @@ import { buildApp } from '../app';
 import type { AppDeps } from '../app';
 import { loadConfig } from '../config';
 import { loggerOptions } from '../logger';
+import { fixedKeyring } from '../modules/keys/keyring-holder';
+
+/** A fresh in-memory master keyring with one version. */
+export function testKeyring(): MasterKeyring {
+  const key = generateMasterKey();
+  return createKeyring([{ id: masterKeyId(key), key, createdAt: new Date().toISOString() }], masterKeyId(key), 'memory');
+}
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -16,13 +24,13 @@ export type TestApp = Awaited<ReturnType<typeof createTestApp>>;
  * A whole server on a fresh database (SQLite or PostgreSQL, per vitest project), with its
  * log lines kept in memory so that tests can prove no secret reaches them.
  */
-export async function createTestApp(overrides: Partial<AppDeps> = {}) {
+export async function createTestApp(overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}) {
   const database = await createTestDb();
-  return createTestAppOn(database, overrides);
+  return createTestAppOn(database, overrides, env);
 }
 
 /** A server on an existing test database: several of them share one, as processes would. */
-export async function createTestAppOn(database: TestDbHandle, overrides: Partial<AppDeps> = {}) {
+export async function createTestAppOn(database: TestDbHandle, overrides: Partial<AppDeps> = {}, env: Record<string, string> = {}) {
   const clock = fixedClock(new Date('2026-11-28T12:00:00.000Z'));
   const logLines: string[] = [];
   const sink = new Writable({
@@ -33,11 +41,12 @@ export async function createTestAppOn(database: TestDbHandle, overrides: Partial
   });
   const logger = pino(loggerOptions('debug'), sink) as FastifyBaseLogger;
   const app = await buildApp({
-    config: loadConfig({ QONDUIT_DATA_DIR: '/nonexistent-test-data' }),
+    config: loadConfig({ QONDUIT_DATA_DIR: '/nonexistent-test-data', ...env }),
     database,
     clock,
     passwords: createPasswordHasher({ log2Cost: 10 }),
     logger,
+    keyring: fixedKeyring(testKeyring()),
     ...overrides,
   });
 
