@@ -1,11 +1,13 @@
 // npm run bench: every benchmark of the project, one after another (never in the test suite).
 import { main as authThroughput } from './auth-throughput';
+import { main as simulator } from './simulator';
 import { main as verifyLatency } from './verify-latency';
 
 const only = process.argv[2];
 const benches: Array<[string, () => Promise<unknown>]> = [
   ['auth', authThroughput],
   ['verify', verifyLatency],
+  ['simulator', simulator],
 ];
 for (const [name, run] of benches) {
   if (only && only !== name) continue;
