@@ -15,12 +15,13 @@ export default defineConfig(async () => {
   if (!pg.ok) {
     console.warn(`\n[qonduit] PostgreSQL at ${url} is unreachable (${pg.reason}): the PostgreSQL tests are SKIPPED.\n`);
   }
+  // Each project inherits the root options below (timeouts) through `extends: true`.
   const projects: TestProjectConfiguration[] = [
-    { test: { name: 'unit', include: ['packages/**/*.test.ts'], exclude: [...dbBound, '**/node_modules/**'] } },
-    { test: { name: 'sqlite', include: dbBound, env: { QONDUIT_TEST_DB: 'sqlite' } } },
+    { extends: true, test: { name: 'unit', include: ['packages/**/*.test.ts'], exclude: [...dbBound, '**/node_modules/**'] } },
+    { extends: true, test: { name: 'sqlite', include: dbBound, env: { QONDUIT_TEST_DB: 'sqlite' } } },
   ];
   if (pg.ok) {
-    projects.push({ test: { name: 'postgres', include: dbBound, env: { QONDUIT_TEST_DB: 'postgres', QONDUIT_TEST_DATABASE_URL: url } } });
+    projects.push({ extends: true, test: { name: 'postgres', include: dbBound, env: { QONDUIT_TEST_DB: 'postgres', QONDUIT_TEST_DATABASE_URL: url } } });
   }
   return {
     test: {

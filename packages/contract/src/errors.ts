@@ -3,6 +3,10 @@
 export const ERROR_STATUS = {
   validation_failed: 400,
   invalid_json: 400,
+  /** A job or proxy call found no provider token to spend. */
+  provider_token_missing: 400,
+  /** The circuit cannot run on the chosen backend (qubits, gates, shots). */
+  unsupported_circuit: 400,
   unauthenticated: 401,
   insufficient_scope: 403,
   forbidden: 403,
@@ -10,12 +14,16 @@ export const ERROR_STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  /** The job has not (successfully) finished: no result to show. */
+  job_not_finished: 409,
   email_taken: 409,
   last_owner: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  /** The provider could not be reached or answered with an error. */
+  provider_error: 502,
   unavailable: 503,
 } as const;
 

@@ -5,3 +5,4 @@ export * from './accounts.schemas';
 export * from './orgs.schemas';
 export * from './tokens.schemas';
 export * from './providers.schemas';
+export * from './quantum.schemas';

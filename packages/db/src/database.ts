@@ -1,4 +1,5 @@
 import type { AuditEventTable } from './tables/audit-event.table';
+import type { JobTable } from './tables/job.table';
 import type { LoginFailureTable } from './tables/login-failure.table';
 import type { MembershipTable } from './tables/membership.table';
 import type { OrganizationTable } from './tables/organization.table';
@@ -16,4 +17,5 @@ export interface Database {
   personal_access_tokens: PersonalAccessTokenTable;
   audit_events: AuditEventTable;
   provider_tokens: ProviderTokenTable;
+  jobs: JobTable;
 }

@@ -8,3 +8,4 @@ export type * from './tables/login-failure.table';
 export type * from './tables/personal-access-token.table';
 export type * from './tables/audit-event.table';
 export type * from './tables/provider-token.table';
+export type * from './tables/job.table';

@@ -44,3 +44,7 @@ export type {
 } from './adapters/types';
 export { adapterFor, createAdapterRegistry } from './adapters/registry';
 export type { AdapterRegistry } from './adapters/registry';
+
+// The backends jobs run on.
+export { BACKENDS, backendById } from './backends/catalog';
+export type { BackendInfo, BackendProvider, InputFormatName } from './backends/catalog';

@@ -19,6 +19,11 @@ import { createTokenService } from './modules/tokens/tokens.service';
 import type { KeyringHolder } from './modules/keys/keyring-holder';
 import { providerTokenRoutes } from './modules/provider-tokens/provider-tokens.routes';
 import { createProviderTokenService } from './modules/provider-tokens/provider-tokens.service';
+import { createCredentialResolver } from './modules/quantum/credential-resolver';
+import { createJobWorker } from './modules/quantum/job-worker';
+import type { JobWorker } from './modules/quantum/job-worker';
+import { createJobService } from './modules/quantum/jobs.service';
+import { quantumRoutes } from './modules/quantum/quantum.routes';
 import { healthRoutes } from './modules/health/health.routes';
 import { orgRoutes } from './modules/orgs/orgs.routes';
 import { createOrgService } from './modules/orgs/orgs.service';
@@ -40,6 +45,8 @@ export interface AppDeps {
   keyring: KeyringHolder;
   /** How adapters reach providers; tests pass fetch through to fake servers on 127.0.0.1. */
   fetch?: typeof fetch;
+  /** Run the job worker in this process (default true). */
+  startWorker?: boolean;
   /** Routes added beside the API (the benchmark's trivial routes); each declares its access too. */
   extraPlugins?: FastifyPluginAsync[];
 }
@@ -53,7 +60,7 @@ export interface RouteEntry {
 // Every API route must say what it needs (plugins/auth.ts); forgetting is a start-up error.
 const GUARDED_PREFIXES = ['/api/', '/my/', '/quantum', '/proxy', '/authorize'];
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { routeTable: RouteEntry[]; tokenVerifier: TokenVerifier }> {
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { routeTable: RouteEntry[]; tokenVerifier: TokenVerifier; jobWorker: JobWorker }> {
   const { config, database, clock } = deps;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
@@ -99,7 +106,31 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     keyring: deps.keyring,
     adapterContext: { urls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock },
   });
+  const resolver = createCredentialResolver({ providerTokens, platformCredentials: config.platformCredentials });
+  const worker = createJobWorker({
+    db: database.db,
+    dialect: database.dialect,
+    clock,
+    log: app.log,
+    providerTokens,
+    platformCredentials: config.platformCredentials,
+    adapterContext: { urls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock },
+    intervalMs: config.workerIntervalMs,
+    accountLabel: async (job) => {
+      if (job.account_type === 'organization') {
+        const org = await database.db.selectFrom('organizations').select('name').where('id', '=', job.account_id).executeTakeFirst();
+        return `organization ${org?.name ?? job.account_id}`;
+      }
+      const user = await database.db.selectFrom('users').select('email').where('id', '=', job.account_id).executeTakeFirst();
+      return `user ${user?.email ?? job.account_id}`;
+    },
+  });
+  const jobs = createJobService({ db: database.db, dialect: database.dialect, clock, audit, resolver, providerTokens, onSubmitted: () => worker.kick() });
+  app.addHook('onReady', async () => {
+    if (deps.startWorker !== false) worker.start();
+  });
   app.addHook('onClose', async () => {
+    await worker.stop();
     await verifier.close();
     await bus.close();
   });
@@ -117,8 +148,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   await app.register(tokenRoutes, { tokens, accounts });
   await app.register(auditRoutes, { audit });
   await app.register(providerTokenRoutes, { providerTokens, orgs, audit });
+  await app.register(quantumRoutes, { jobs });
   for (const plugin of deps.extraPlugins ?? []) await app.register(plugin);
 
   await app.ready();
-  return Object.assign(app, { routeTable, tokenVerifier: verifier });
+  return Object.assign(app, { routeTable, tokenVerifier: verifier, jobWorker: worker });
 }

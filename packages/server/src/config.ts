@@ -1,5 +1,5 @@
-import { ProviderUrlError, providerUrlsFromEnv } from '@qonduit/runtime';
-import type { ProviderUrls } from '@qonduit/runtime';
+import { PROVIDER_IDS, ProviderUrlError, providerUrlsFromEnv, validateCredential } from '@qonduit/runtime';
+import type { ProviderId, ProviderUrls } from '@qonduit/runtime';
 import path from 'node:path';
 
 export interface Config {
@@ -15,6 +15,33 @@ export interface Config {
   readonly sessionTtlHours: number;
   /** Where each provider's API is (QONDUIT_PROVIDER_<ID>_URL); the proxy reaches only these. */
   readonly providerUrls: ProviderUrls;
+  /**
+   * Operator-provided credentials per provider (QONDUIT_PLATFORM_CREDENTIALS_<ID>, a JSON object
+   * of the catalog's fields): the last resort of token resolution; backends then show PAY_PER_USE.
+   */
+  readonly platformCredentials: Readonly<Partial<Record<ProviderId, Readonly<Record<string, string>>>>>;
+  /** How often the job worker looks for work, in milliseconds. */
+  readonly workerIntervalMs: number;
+}
+
+function platformCredentials(env: NodeJS.ProcessEnv): Partial<Record<ProviderId, Record<string, string>>> {
+  const found: Partial<Record<ProviderId, Record<string, string>>> = {};
+  for (const id of PROVIDER_IDS) {
+    const name = `QONDUIT_PLATFORM_CREDENTIALS_${id.toUpperCase()}`;
+    const raw = env[name];
+    if (!raw) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      // Never quote the value: it is a secret.
+      throw new ConfigError(name, 'expected a JSON object of credential fields');
+    }
+    const checked = validateCredential(id, parsed);
+    if (!checked.ok) throw new ConfigError(name, checked.details.map((d) => d.message).join('; '));
+    found[id] = checked.credential;
+  }
+  return found;
 }
 
 export class ConfigError extends Error {
@@ -71,5 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     trustProxy: bool(env, 'QONDUIT_TRUST_PROXY', false),
     sessionTtlHours: integer(env, 'QONDUIT_SESSION_TTL_HOURS', 24 * 14, 1, 24 * 365),
     providerUrls,
+    platformCredentials: platformCredentials(env),
+    workerIntervalMs: integer(env, 'QONDUIT_WORKER_INTERVAL_MS', 500, 10, 60_000),
   });
 }

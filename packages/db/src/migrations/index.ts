@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m202611281400 from './202611281400_accounts';
 import * as m202611281430 from './202611281430_tokens_and_audit';
 import * as m202611281500 from './202611281500_provider_tokens';
+import * as m202611281530 from './202611281530_jobs';
 
 // Listed statically (not read from a folder) so that migrations work the same from source,
 // from a bundle and in tests. Names sort by time.
@@ -9,4 +10,5 @@ export const migrations: Record<string, Migration> = {
   '202611281400_accounts': m202611281400,
   '202611281430_tokens_and_audit': m202611281430,
   '202611281500_provider_tokens': m202611281500,
+  '202611281530_jobs': m202611281530,
 };

@@ -1,0 +1,281 @@
+import { AppError, newId, notFound } from '@qonduit/core';
+import type { Clock } from '@qonduit/core';
+import type { InputFormat, SubmitJobBody } from '@qonduit/contract';
+import type { Database, Dialect, Job } from '@qonduit/db';
+import {
+  BACKENDS,
+  CircuitError,
+  assertTerminalMeasurements,
+  backendById,
+  fromIonqCircuit,
+  parseQasm,
+  providerById,
+} from '@qonduit/runtime';
+import type { BackendInfo, Circuit, ProviderId } from '@qonduit/runtime';
+import type { Kysely } from 'kysely';
+import type { OrgContext, Principal } from '../../plugins/auth';
+import type { AuditService } from '../audit/audit.service';
+import type { ProviderTokenService } from '../provider-tokens/provider-tokens.service';
+import type { CredentialResolver } from './credential-resolver';
+import * as store from './jobs.store';
+
+export function toJobResponse(job: Job) {
+  return {
+    id: job.id,
+    backend_id: job.backend_id,
+    provider: backendById(job.backend_id)?.planqk_provider ?? job.provider.toUpperCase(),
+    status: job.status,
+    shots: job.shots,
+    name: job.name,
+    tags: JSON.parse(job.tags) as string[],
+    input_format: job.input_format as InputFormat,
+    created_at: job.created_at,
+    started_at: job.started_at,
+    ended_at: job.ended_at,
+    token_source: job.token_source,
+    error_message: job.error_message,
+  };
+}
+
+function unsupported(message: string, field = 'input'): AppError {
+  return new AppError('unsupported_circuit', message, { details: [{ field, message }] });
+}
+
+/** Reads the program in its declared format into the circuit IR, or says why it cannot. */
+export function readCircuit(format: InputFormat, input: unknown): Circuit {
+  try {
+    switch (format) {
+      case 'IONQ_CIRCUIT_V1':
+        if (typeof input !== 'object' || input === null) throw unsupported('IONQ_CIRCUIT_V1 input must be an object {qubits, circuit}');
+        return fromIonqCircuit(input);
+      case 'OPEN_QASM_V2':
+      case 'OPEN_QASM_V3':
+      case 'BRAKET_OPEN_QASM_V3':
+        if (typeof input !== 'string') throw unsupported(`${format} input must be the program text`);
+        return parseQasm(input);
+    }
+  } catch (err) {
+    if (err instanceof CircuitError) throw unsupported(err.message);
+    throw err;
+  }
+}
+
+/** Everything a backend cannot take is refused here, before any provider is called. */
+export function checkFits(backend: BackendInfo, circuit: Circuit, shots: number, format: InputFormat): void {
+  if (!backend.jobs) {
+    throw unsupported(`${backend.name} does not take jobs through this API; use the provider proxy (/proxy/${backend.provider}/...)`, 'backend_id');
+  }
+  if (!backend.input_formats.includes(format)) {
+    throw unsupported(`${backend.name} does not take ${format}; it takes ${backend.input_formats.join(', ')}`, 'input_format');
+  }
+  if (circuit.qubits > backend.qubit_count) {
+    throw unsupported(`The circuit uses ${circuit.qubits} qubits but ${backend.name} has ${backend.qubit_count}`);
+  }
+  if (circuit.qubits === 0) throw unsupported('The circuit has no qubits');
+  if (shots < backend.shots.min || shots > backend.shots.max) {
+    throw unsupported(`shots must be from ${backend.shots.min} to ${backend.shots.max} on ${backend.name}, got ${shots}`, 'shots');
+  }
+  try {
+    assertTerminalMeasurements(circuit);
+  } catch (err) {
+    if (err instanceof CircuitError) throw unsupported(err.message);
+    throw err;
+  }
+}
+
+export function createJobService(deps: {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  clock: Clock;
+  audit: AuditService;
+  resolver: CredentialResolver;
+  providerTokens: ProviderTokenService;
+  /** Wakes the worker so that a new job starts without waiting for the next tick. */
+  onSubmitted: () => void;
+}) {
+  const { db, clock, resolver } = deps;
+
+  const accountOf = (principal: Principal, org: OrgContext | null) =>
+    org ? { id: org.organizationId, type: 'organization' as const } : { id: principal.userId, type: 'user' as const };
+
+  async function visibleJob(principal: Principal, org: OrgContext | null, id: string): Promise<Job> {
+    const job = await store.findJob(db, accountOf(principal, org).id, id);
+    if (!job) throw notFound('Job');
+    return job;
+  }
+
+  return {
+    accountOf,
+
+    async submit(principal: Principal, org: OrgContext | null, ip: string, body: SubmitJobBody) {
+      const backend = backendById(body.backend_id);
+      if (!backend) throw new AppError('not_found', `There is no backend '${body.backend_id}'; GET /quantum/backends lists them`);
+      if (body.provider && body.provider.toUpperCase() !== backend.planqk_provider) {
+        throw new AppError('validation_failed', `${backend.id} is a ${backend.planqk_provider} backend, not ${body.provider}`, {
+          details: [{ field: 'provider', message: `must be ${backend.planqk_provider}` }],
+        });
+      }
+      const circuit = readCircuit(body.input_format, body.input);
+      checkFits(backend, circuit, body.shots, body.input_format);
+
+      // The credential is decided now and recorded by source; the secret is fetched again at run time.
+      let tokenSource: Job['token_source'] = 'none';
+      let tokenRecordId: string | null = null;
+      if (backend.provider !== 'local') {
+        const resolved = await resolver.resolve(principal.userId, org, backend.provider);
+        if (!resolved) throw resolver.missing(backend.provider, org);
+        tokenSource = resolved.source;
+        tokenRecordId = resolved.recordId;
+      }
+
+      const nowIso = clock.now().toISOString();
+      const account = accountOf(principal, org);
+      const job: Job = {
+        id: newId(),
+        account_id: account.id,
+        account_type: account.type,
+        submitted_by: principal.userId,
+        backend_id: backend.id,
+        provider: backend.provider,
+        status: 'PENDING',
+        shots: body.shots,
+        name: body.name ?? null,
+        tags: JSON.stringify(body.tags ?? []),
+        input_format: body.input_format,
+        input: typeof body.input === 'string' ? body.input : JSON.stringify(body.input),
+        qubits: circuit.qubits,
+        token_source: tokenSource,
+        token_record_id: tokenRecordId,
+        provider_job_id: null,
+        result: null,
+        error_message: null,
+        created_at: nowIso,
+        started_at: null,
+        ended_at: null,
+        attempts: 0,
+        next_run_at: nowIso,
+        lease_owner: null,
+        lease_expires_at: null,
+      };
+      await db.transaction().execute(async (trx) => {
+        await store.insertJob(trx, job);
+        if (tokenSource === 'organization' || tokenSource === 'user') {
+          await deps.audit.record(
+            {
+              account,
+              actor: { userId: principal.userId, tokenId: principal.tokenId, ip },
+              action: 'provider_token.used',
+              target: { type: 'provider_token', id: null, name: backend.provider },
+              details: { provider: backend.provider, job_id: job.id, backend_id: backend.id },
+            },
+            trx,
+          );
+        }
+      });
+      deps.onSubmitted();
+      return toJobResponse(job);
+    },
+
+    async list(principal: Principal, org: OrgContext | null, page: { page?: number; size?: number }) {
+      const account = accountOf(principal, org).id;
+      if (page.page === undefined && page.size === undefined) {
+        // PlanQK's SDK 2.3 reads a plain list; it is bounded so that it cannot grow without limit.
+        return (await store.listJobs(db, account, 0, 1000)).map(toJobResponse);
+      }
+      const size = page.size ?? 20;
+      const rows = await store.listJobs(db, account, (page.page ?? 0) * size, size + 1);
+      return { content: rows.slice(0, size).map(toJobResponse), last: rows.length <= size };
+    },
+
+    async get(principal: Principal, org: OrgContext | null, id: string) {
+      return toJobResponse(await visibleJob(principal, org, id));
+    },
+
+    async result(principal: Principal, org: OrgContext | null, id: string) {
+      const job = await visibleJob(principal, org, id);
+      if (job.status !== 'COMPLETED' || !job.result) {
+        throw new AppError('job_not_finished', `The job is ${job.status}; results exist once it is COMPLETED${job.error_message ? ` (${job.error_message})` : ''}`);
+      }
+      return JSON.parse(job.result) as { counts: Record<string, number>; memory?: string[] };
+    },
+
+    /** Asks for cancellation; the worker reaches the provider. A job not yet started ends here. */
+    async cancel(principal: Principal, org: OrgContext | null, id: string): Promise<void> {
+      const job = await visibleJob(principal, org, id);
+      if (org && job.submitted_by !== principal.userId && org.role === 'viewer') {
+        throw new AppError('forbidden', "A viewer can cancel only the jobs they submitted; owners and maintainers can cancel any of the organization's jobs");
+      }
+      const nowIso = clock.now().toISOString();
+      if (job.status === 'PENDING' && job.provider_job_id === null) {
+        if (await store.requestCancel(db, id, { status: 'CANCELLED', ended_at: nowIso }, ['PENDING'])) return;
+      }
+      if (
+        await store.requestCancel(db, id, { status: 'CANCELLING', next_run_at: nowIso }, ['PENDING', 'RUNNING'])
+      ) {
+        deps.onSubmitted();
+        return;
+      }
+      const current = await visibleJob(principal, org, id);
+      if (current.status === 'CANCELLING' || current.status === 'CANCELLED') return;
+      throw new AppError('conflict', `The job is already ${current.status}`);
+    },
+
+    /** Backends in PlanQK's shape, with access_type for the caller's context. */
+    async backends(principal: Principal, org: OrgContext | null, providerFilter?: string) {
+      const ownTokens = new Map((await deps.providerTokens.list(accountOf(principal, org))).map((t) => [t.provider, t]));
+      const list = BACKENDS.filter((b) => !providerFilter || b.planqk_provider === providerFilter.toUpperCase());
+      return list.map((b) => toBackendResponse(b, b.provider !== 'local' && !ownTokens.has(b.provider) && resolver.hasPlatformCredential(b.provider)));
+    },
+
+    async backend(principal: Principal, org: OrgContext | null, id: string) {
+      const b = backendById(id);
+      if (!b) throw notFound('Backend');
+      const own = b.provider === 'local' ? null : await deps.providerTokens.credentialFor(accountOf(principal, org), b.provider).then((c) => c !== null);
+      return toBackendResponse(b, b.provider !== 'local' && own === false && resolver.hasPlatformCredential(b.provider));
+    },
+
+    async backendStatus(principal: Principal, org: OrgContext | null, id: string) {
+      const b = backendById(id);
+      if (!b) throw notFound('Backend');
+      if (b.provider === 'local') return { status: 'ONLINE' as const, provider_token_valid: true, access_type: 'TOKEN_BASED' as const };
+      const tokens = await deps.providerTokens.list(accountOf(principal, org));
+      const own = tokens.find((t) => t.provider === b.provider);
+      const platform = resolver.hasPlatformCredential(b.provider);
+      return {
+        status: 'ONLINE' as const,
+        provider_token_valid: own ? own.status !== 'invalid' : platform,
+        access_type: !own && platform ? ('PAY_PER_USE' as const) : ('TOKEN_BASED' as const),
+      };
+    },
+  };
+}
+
+export type JobService = ReturnType<typeof createJobService>;
+
+function toBackendResponse(b: BackendInfo, payPerUse: boolean) {
+  return {
+    id: b.id,
+    provider: b.planqk_provider,
+    hardware_provider: b.hardware_provider,
+    name: b.name,
+    type: b.type,
+    // A nominal status: the backend is offered; the provider's live calendar is not consulted.
+    status: 'ONLINE' as const,
+    access_type: payPerUse ? ('PAY_PER_USE' as const) : ('TOKEN_BASED' as const),
+    documentation: { description: b.description, url: b.url, location: b.location },
+    configuration: {
+      qubit_count: b.qubit_count,
+      gates: b.native_gates.map((name) => ({ name, native_gate: true })),
+      instructions: [...b.native_gates, 'measure', 'barrier'],
+      qubits: Array.from({ length: Math.min(b.qubit_count, 1000) }, (_, i) => ({ id: String(i) })),
+      connectivity: { fully_connected: b.fully_connected, graph: {} },
+      shots_range: { min: b.shots.min, max: b.shots.max },
+      supported_input_formats: [...b.input_formats],
+      memory_result_supported: b.provider === 'local',
+    },
+  };
+}
+
+export function providerLabel(provider: ProviderId | 'local'): string {
+  return provider === 'local' ? 'Local simulator' : (providerById(provider)?.display_name ?? provider);
+}
