@@ -19,6 +19,7 @@ import { createTokenService } from './modules/tokens/tokens.service';
 import type { KeyringHolder } from './modules/keys/keyring-holder';
 import { providerTokenRoutes } from './modules/provider-tokens/provider-tokens.routes';
 import { createProviderTokenService } from './modules/provider-tokens/provider-tokens.service';
+import { proxyRoutes } from './modules/proxy/proxy.routes';
 import { createCredentialResolver } from './modules/quantum/credential-resolver';
 import { createJobWorker } from './modules/quantum/job-worker';
 import type { JobWorker } from './modules/quantum/job-worker';
@@ -116,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     platformCredentials: config.platformCredentials,
     adapterContext: { urls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock },
     intervalMs: config.workerIntervalMs,
+    leaseMs: config.workerLeaseMs,
     accountLabel: async (job) => {
       if (job.account_type === 'organization') {
         const org = await database.db.selectFrom('organizations').select('name').where('id', '=', job.account_id).executeTakeFirst();
@@ -149,6 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   await app.register(auditRoutes, { audit });
   await app.register(providerTokenRoutes, { providerTokens, orgs, audit });
   await app.register(quantumRoutes, { jobs });
+  await app.register(proxyRoutes, { resolver, providerTokens, audit, providerUrls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock });
   for (const plugin of deps.extraPlugins ?? []) await app.register(plugin);
 
   await app.ready();

@@ -1,0 +1,291 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AppError } from '@qonduit/core';
+import type { Clock } from '@qonduit/core';
+import {
+  ProviderError,
+  ProviderUrlError,
+  adapterFor,
+  isProviderId,
+  providerBaseUrl,
+  providerById,
+} from '@qonduit/runtime';
+import type { ProviderId, ProviderUrls } from '@qonduit/runtime';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { principalOf } from '../../plugins/auth';
+import type { Principal } from '../../plugins/auth';
+import type { AuditService } from '../audit/audit.service';
+import type { ProviderTokenService } from '../provider-tokens/provider-tokens.service';
+import type { CredentialResolver, ResolvedCredential } from '../quantum/credential-resolver';
+import { forwardedRequestHeaders, returnedResponseHeaders } from './proxy.headers';
+import { upstreamUrl } from './proxy.target';
+
+// Only what the proxy calls, so that a test can stand in for each service.
+export interface ProxyOptions {
+  resolver: Pick<CredentialResolver, 'resolve' | 'missing'>;
+  providerTokens: Pick<ProviderTokenService, 'get' | 'markUsed' | 'markInvalid'>;
+  audit: Pick<AuditService, 'record'>;
+  providerUrls: ProviderUrls;
+  fetch: typeof fetch;
+  clock: Clock;
+  /** How long to wait for the provider's response headers; the body then streams without a limit. */
+  timeoutMs?: number;
+}
+
+export const PROXY_BODY_LIMIT = 10 * 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 60_000;
+// Every proxied call spends the token, but one audit event per call would flood the log.
+const AUDIT_INTERVAL_MS = 60 * 60 * 1000;
+// Providers that sign the whole request (SigV4) need the body as the text they sign.
+const SIGNS_BODY: ReadonlySet<ProviderId> = new Set(['aws_braket']);
+
+const ProxyParams = Type.Object({
+  provider: Type.String({ minLength: 1, maxLength: 40 }),
+  '*': Type.String({ maxLength: 2000 }),
+});
+
+class UpstreamTimeout extends Error {
+  constructor() {
+    super('the provider did not answer in time');
+    this.name = 'UpstreamTimeout';
+  }
+}
+
+const displayName = (provider: ProviderId) => providerById(provider)?.display_name ?? provider;
+
+/** A safe word for why fetch failed (`ECONNREFUSED`): never the URL, never a header. */
+function failureCode(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof Error && 'code' in cause && typeof cause.code === 'string') return cause.code;
+  return error instanceof Error ? error.name : 'unknown';
+}
+
+function utf8Text(body: Buffer): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return null;
+  }
+}
+
+/** The raw path after /proxy/{provider} and the raw query, exactly as the caller sent them. */
+function rawRest(request: FastifyRequest, provider: string): { rest: string; query: string } | null {
+  const url = request.raw.url ?? request.url;
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const prefix = `/proxy/${provider}/`;
+  // The router matched a decoded provider name; a percent-encoded one is not worth supporting.
+  if (!path.startsWith(prefix)) return null;
+  return { rest: path.slice(prefix.length - 1), query: q < 0 ? '' : url.slice(q) };
+}
+
+/**
+ * The provider proxy (DESIGN.md, "Provider proxy"): `/proxy/{provider}/...` goes to that
+ * provider's configured base URL, with the caller's PAT, cookies and CSRF token taken out and
+ * the resolved provider credential put in, in the provider's scheme.
+ *
+ * Redirects are never followed and never passed on: the client would follow them itself, to a
+ * host we have not vetted, carrying its PAT in X-Auth-Token. A 3xx with a Location is answered
+ * with 502 provider_error instead (a 304 has no Location and passes through).
+ */
+export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyOptions> = async (app, options) => {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+
+  // Bodies pass through byte for byte, whatever their type. Plugins are encapsulated, so the
+  // JSON API outside this one keeps refusing other types with 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: PROXY_BODY_LIMIT },
+    (_request, body, done) => {
+      done(null, body);
+    },
+  );
+
+  async function lastUsedAt(resolved: ResolvedCredential, provider: ProviderId): Promise<string | null> {
+    if (resolved.account === null) return null;
+    try {
+      return (await options.providerTokens.get(resolved.account, provider)).last_used_at;
+    } catch (error) {
+      // Deleted since it was resolved: it was still spent, so the use is recorded.
+      if (error instanceof AppError && error.code === 'not_found') return null;
+      throw error;
+    }
+  }
+
+  /** last_used_at on every call; a `provider_token.used` audit event at most once an hour per token. */
+  async function recordUse(
+    resolved: ResolvedCredential,
+    provider: ProviderId,
+    principal: Principal,
+    ip: string,
+  ): Promise<void> {
+    if (resolved.recordId === null || resolved.account === null) return;
+    const previous = await lastUsedAt(resolved, provider);
+    await options.providerTokens.markUsed(resolved.recordId);
+    const now = options.clock.now().getTime();
+    if (previous !== null && now - Date.parse(previous) < AUDIT_INTERVAL_MS) return;
+    await options.audit.record({
+      account: resolved.account,
+      actor: { userId: principal.userId, tokenId: principal.tokenId, ip },
+      action: 'provider_token.used',
+      target: { type: 'provider_token', id: null, name: provider },
+      details: { provider, via: 'proxy', token_source: resolved.source },
+    });
+  }
+
+  async function markRefused(
+    resolved: ResolvedCredential,
+    provider: ProviderId,
+    status: number,
+    log: FastifyBaseLogger,
+  ): Promise<void> {
+    log.info(
+      { provider, status, token_source: resolved.source },
+      'provider refused the credential on a proxied call',
+    );
+    if (resolved.recordId === null) return;
+    await options.providerTokens.markInvalid(
+      resolved.recordId,
+      `${displayName(provider)} refused the token (HTTP ${status}) on a provider proxy call`,
+    );
+  }
+
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'],
+    url: '/proxy/:provider/*',
+    bodyLimit: PROXY_BODY_LIMIT,
+    config: { access: 'quantum_tokens' },
+    schema: {
+      tags: ['provider proxy'],
+      summary: "Forwards to the provider's API with the resolved provider token in the provider's own scheme",
+      params: ProxyParams,
+    },
+    handler: async (request, reply) => {
+      const { provider } = request.params;
+      if (!isProviderId(provider))
+        throw new AppError(
+          'not_found',
+          `There is no provider '${provider}'; GET /api/v1/providers lists them`,
+        );
+      const name = displayName(provider);
+      const raw = rawRest(request, provider);
+      if (raw === null)
+        throw new AppError(
+          'validation_failed',
+          `Send the provider name in the path as it is: /proxy/${provider}/...`,
+        );
+
+      const principal = principalOf(request);
+      const resolved = await options.resolver.resolve(principal.userId, request.orgContext, provider);
+      if (!resolved) throw options.resolver.missing(provider, request.orgContext);
+
+      let base: string;
+      try {
+        base = providerBaseUrl(options.providerUrls, provider, resolved.credential);
+      } catch (error) {
+        if (error instanceof ProviderUrlError)
+          throw new AppError(
+            'provider_error',
+            `The provider proxy cannot reach ${name}: the ${error.message}`,
+          );
+        throw error;
+      }
+      const target = upstreamUrl(base, raw.rest, raw.query);
+      if (!target.ok) {
+        throw new AppError('validation_failed', `The provider proxy refuses this path: ${target.reason}`, {
+          details: [{ field: 'path', message: target.reason }],
+        });
+      }
+      const url = target.value.href;
+
+      const method = request.method;
+      const body =
+        method !== 'GET' && method !== 'HEAD' && Buffer.isBuffer(request.body) ? request.body : undefined;
+      let bodyText: string | undefined;
+      if (body !== undefined) {
+        const text = utf8Text(body);
+        if (text === null && SIGNS_BODY.has(provider)) {
+          throw new AppError(
+            'validation_failed',
+            `${name} requests are signed as UTF-8 text; this body is not valid UTF-8`,
+          );
+        }
+        bodyText = text ?? undefined;
+      }
+
+      const headers = forwardedRequestHeaders(request.headers);
+      let auth: Record<string, string>;
+      try {
+        // AWS signs this exact request, so it gets the final URL, headers and body.
+        auth = await adapterFor(provider).proxyAuthHeaders(
+          resolved.credential,
+          { urls: options.providerUrls, fetch: options.fetch, clock: options.clock },
+          { method, url, headers, ...(bodyText === undefined ? {} : { body: bodyText }) },
+        );
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        // IBM exchanges its key at IAM first: a refusal there is a refused token too.
+        if (error.kind === 'auth') await markRefused(resolved, provider, error.status ?? 401, request.log);
+        throw new AppError(
+          'provider_error',
+          `The provider proxy could not authenticate to ${name}: ${error.message}`,
+        );
+      }
+      const sent: Record<string, string> = { ...headers };
+      for (const [key, value] of Object.entries(auth)) sent[key.toLowerCase()] = value;
+
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new UpstreamTimeout()), timeoutMs);
+      // A client that goes away mid-answer stops the upstream transfer too.
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) controller.abort();
+      });
+      let upstream: Response;
+      try {
+        upstream = await options.fetch(url, {
+          method,
+          headers: sent,
+          // Buffer is a Uint8Array; DOM's BodyInit wants one backed by a plain ArrayBuffer.
+          ...(body === undefined ? {} : { body: body as Uint8Array<ArrayBuffer> }),
+          redirect: 'manual',
+          signal: controller.signal,
+        });
+      } catch (error) {
+        const timedOut =
+          controller.signal.reason instanceof UpstreamTimeout ||
+          (error instanceof Error && error.name === 'TimeoutError');
+        request.log.warn(
+          { provider, reason: timedOut ? 'timeout' : failureCode(error) },
+          'provider proxy: upstream failed',
+        );
+        throw new AppError(
+          'provider_error',
+          timedOut
+            ? `${name} did not answer the provider proxy within ${Math.round(timeoutMs / 1000)} s`
+            : `The provider proxy could not reach ${name}`,
+        );
+      } finally {
+        clearTimeout(timer);
+      }
+
+      const status = upstream.status;
+      await recordUse(resolved, provider, principal, request.ip);
+      if (status === 401 || status === 403) await markRefused(resolved, provider, status, request.log);
+      if (status >= 300 && status < 400 && upstream.headers.has('location')) {
+        await upstream.body?.cancel();
+        throw new AppError(
+          'provider_error',
+          `${name} answered with a redirect (HTTP ${status}); the provider proxy does not follow redirects, so that no request leaves ${name}'s configured address`,
+        );
+      }
+
+      void reply.status(status).headers(returnedResponseHeaders(method, status, upstream.headers));
+      if (method === 'HEAD' || upstream.body === null) return reply.send();
+      // Streamed as it arrives: results can be large and are never held in memory whole.
+      return reply.send(Readable.fromWeb(upstream.body as NodeReadableStream<Uint8Array>));
+    },
+  });
+};
