@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { PostgresAdapter } from 'kysely';
 import type { MigrationResultSet } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -49,6 +50,9 @@ export function createDb(options: DbOptions): DbHandle {
 }
 
 export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<MigrationResultSet> {
+  if (schema === undefined && isPostgres(db)) {
+    schema = (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
+  }
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
@@ -61,4 +65,8 @@ export async function migrateToLatest(db: Kysely<Database>, schema?: string): Pr
     throw new Error('database migration failed', { cause: result.error });
   }
   return result;
+}
+
+function isPostgres(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }

@@ -22,6 +22,8 @@ export interface Config {
   readonly platformCredentials: Readonly<Partial<Record<ProviderId, Readonly<Record<string, string>>>>>;
   /** How often the job worker looks for work, in milliseconds. */
   readonly workerIntervalMs: number;
+  /** How long a worker may hold a job before another process may take it over (crash recovery). */
+  readonly workerLeaseMs: number;
 }
 
 function platformCredentials(env: NodeJS.ProcessEnv): Partial<Record<ProviderId, Record<string, string>>> {
@@ -100,5 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     providerUrls,
     platformCredentials: platformCredentials(env),
     workerIntervalMs: integer(env, 'QONDUIT_WORKER_INTERVAL_MS', 500, 10, 60_000),
+    workerLeaseMs: integer(env, 'QONDUIT_WORKER_LEASE_MS', 60_000, 1000, 3_600_000),
   });
 }

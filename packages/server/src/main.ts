@@ -64,8 +64,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
-  await app.listen({ port: config.port, host: config.host });
-  app.log.info({ database: database.dialect, data_dir: config.dataDir }, 'qonduit is ready');
+  const address = await app.listen({ port: config.port, host: config.host });
+  app.log.info({ address, database: database.dialect, data_dir: config.dataDir }, 'qonduit is ready');
 }
 
 main().catch((err: unknown) => {

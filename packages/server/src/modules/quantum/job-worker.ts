@@ -10,7 +10,6 @@ import type { ProviderTokenService } from '../provider-tokens/provider-tokens.se
 import { providerLabel } from './jobs.service';
 import * as store from './jobs.store';
 
-const LEASE_MS = 60_000;
 const MAX_UNREACHABLE_ATTEMPTS = 6;
 const BATCH = 10;
 
@@ -35,6 +34,7 @@ export function createJobWorker(deps: {
   platformCredentials: Readonly<Partial<Record<ProviderId, Readonly<Record<string, string>>>>>;
   adapterContext: AdapterContext;
   intervalMs: number;
+  leaseMs: number;
   /** A readable name of the account whose token a job spends, for failure messages. */
   accountLabel: (job: Job) => Promise<string>;
 }) {
@@ -134,7 +134,7 @@ export function createJobWorker(deps: {
   }
 
   async function runOnce(): Promise<number> {
-    const claimed = await store.claimJobs(db, deps.dialect, workerId, iso(), iso(LEASE_MS), BATCH);
+    const claimed = await store.claimJobs(db, deps.dialect, workerId, iso(), iso(deps.leaseMs), BATCH);
     for (const job of claimed) {
       let values: Updateable<JobTable>;
       try {
