@@ -33,6 +33,7 @@ import type { Access } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
 import { registerOpenApi } from './plugins/openapi';
 import { registerValidation } from './plugins/validation';
+import { registerWebUi } from './plugins/web-ui';
 
 export interface AppDeps {
   config: Config;
@@ -85,7 +86,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   // The API speaks JSON only: anything else is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
   registerValidation(app);
-  registerErrorHandling(app);
+  let webUi = false;
+  registerErrorHandling(app, { webUi: () => webUi });
   await app.register(cookie);
 
   const accounts = createAccountService({
@@ -153,6 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   await app.register(quantumRoutes, { jobs });
   await app.register(proxyRoutes, { resolver, providerTokens, audit, providerUrls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock });
   for (const plugin of deps.extraPlugins ?? []) await app.register(plugin);
+  webUi = await registerWebUi(app, config.webDir);
 
   await app.ready();
   return Object.assign(app, { routeTable, tokenVerifier: verifier, jobWorker: worker });

@@ -1,6 +1,7 @@
 import { PROVIDER_IDS, ProviderUrlError, providerUrlsFromEnv, validateCredential } from '@qonduit/runtime';
 import type { ProviderId, ProviderUrls } from '@qonduit/runtime';
 import path from 'node:path';
+import { DEFAULT_WEB_DIR } from './plugins/web-ui';
 
 export interface Config {
   readonly port: number;
@@ -24,6 +25,8 @@ export interface Config {
   readonly workerIntervalMs: number;
   /** How long a worker may hold a job before another process may take it over (crash recovery). */
   readonly workerLeaseMs: number;
+  /** The built web UI to serve at `/` (packages/web/dist by default). */
+  readonly webDir: string;
 }
 
 function platformCredentials(env: NodeJS.ProcessEnv): Partial<Record<ProviderId, Record<string, string>>> {
@@ -103,5 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     platformCredentials: platformCredentials(env),
     workerIntervalMs: integer(env, 'QONDUIT_WORKER_INTERVAL_MS', 500, 10, 60_000),
     workerLeaseMs: integer(env, 'QONDUIT_WORKER_LEASE_MS', 60_000, 1000, 3_600_000),
+    webDir: env.QONDUIT_WEB_DIR ? path.resolve(env.QONDUIT_WEB_DIR) : DEFAULT_WEB_DIR,
   });
 }

@@ -2,6 +2,7 @@ import { AppError } from '@qonduit/core';
 import { ERROR_STATUS } from '@qonduit/contract';
 import type { ErrorCode, ErrorDetail } from '@qonduit/contract';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isAppPage } from './web-ui';
 
 interface AjvIssue {
   instancePath: string;
@@ -60,7 +61,7 @@ export function sendError(
 
 // One handler maps every error to {error:{code, message, request_id, details?}}. Anything not
 // expected is logged with its cause and answered with a plain 500.
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, options: { webUi: () => boolean } = { webUi: () => false }): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     if (err instanceof AppError) {
       return sendError(request, reply, err.code, err.message, err.details, err.headers);
@@ -93,7 +94,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return sendError(request, reply, 'internal', 'Something went wrong on our side; the request ID helps us find it');
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    // The web UI's own routes (/settings/tokens, ...) load index.html, so a refresh works.
+    if (options.webUi() && isAppPage(request.method, request.url)) return reply.type('text/html').sendFile('index.html');
+    return sendError(request, reply, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
+  });
 }
