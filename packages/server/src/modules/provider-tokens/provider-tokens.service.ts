@@ -164,8 +164,10 @@ export function createProviderTokenService(deps: {
       return { recordId: row.id, credential: open(row) };
     },
 
-    async markUsed(recordId: string): Promise<void> {
-      await store.recordUse(db, recordId, clock.now().toISOString());
+    /** Records a use; true when the token had been idle for `idleMs` (callers audit that use). */
+    async markUsed(recordId: string, idleMs = 0): Promise<boolean> {
+      const now = clock.now();
+      return store.recordUse(db, recordId, now.toISOString(), new Date(now.getTime() - idleMs).toISOString());
     },
 
     async markInvalid(recordId: string, message: string): Promise<void> {

@@ -56,8 +56,20 @@ export async function recordCheck(db: Db, id: string, status: ProviderTokenStatu
   await db.updateTable('provider_tokens').set({ status, checked_at: atIso, check_message: message }).where('id', '=', id).execute();
 }
 
-export async function recordUse(db: Db, id: string, atIso: string): Promise<void> {
+/**
+ * Records a use; answers true when the previous use was before `idleSinceIso` (or never), in
+ * one conditional update, so that of two simultaneous uses only one is the first.
+ */
+export async function recordUse(db: Db, id: string, atIso: string, idleSinceIso: string): Promise<boolean> {
+  const first = await db
+    .updateTable('provider_tokens')
+    .set({ last_used_at: atIso })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', idleSinceIso)]))
+    .executeTakeFirst();
+  if (Number(first.numUpdatedRows) === 1) return true;
   await db.updateTable('provider_tokens').set({ last_used_at: atIso }).where('id', '=', id).execute();
+  return false;
 }
 
 export async function listWrappedWith(db: Db, keyIdNot: string, limit: number) {

@@ -609,8 +609,7 @@ async function bareProxy(ionqUrl: string, timeoutMs: number) {
       missing: (provider) => new AppError('provider_token_missing', `no ${provider} token`),
     },
     providerTokens: {
-      get: () => Promise.reject(new Error('a platform credential has no record')),
-      markUsed: (id) => Promise.resolve(void used.push(id)),
+      markUsed: (id) => Promise.resolve(used.push(id) === 1),
       markInvalid: (id) => Promise.resolve(void invalidated.push(id)),
     },
     audit: { record: (event) => Promise.resolve(void audited.push(event.action)) },

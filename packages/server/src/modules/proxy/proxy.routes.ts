@@ -25,7 +25,7 @@ import { upstreamUrl } from './proxy.target';
 // Only what the proxy calls, so that a test can stand in for each service.
 export interface ProxyOptions {
   resolver: Pick<CredentialResolver, 'resolve' | 'missing'>;
-  providerTokens: Pick<ProviderTokenService, 'get' | 'markUsed' | 'markInvalid'>;
+  providerTokens: Pick<ProviderTokenService, 'markUsed' | 'markInvalid'>;
   audit: Pick<AuditService, 'record'>;
   providerUrls: ProviderUrls;
   fetch: typeof fetch;
@@ -104,17 +104,6 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyOptions> = async (app, 
     },
   );
 
-  async function lastUsedAt(resolved: ResolvedCredential, provider: ProviderId): Promise<string | null> {
-    if (resolved.account === null) return null;
-    try {
-      return (await options.providerTokens.get(resolved.account, provider)).last_used_at;
-    } catch (error) {
-      // Deleted since it was resolved: it was still spent, so the use is recorded.
-      if (error instanceof AppError && error.code === 'not_found') return null;
-      throw error;
-    }
-  }
-
   /** last_used_at on every call; a `provider_token.used` audit event at most once an hour per token. */
   async function recordUse(
     resolved: ResolvedCredential,
@@ -123,10 +112,7 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyOptions> = async (app, 
     ip: string,
   ): Promise<void> {
     if (resolved.recordId === null || resolved.account === null) return;
-    const previous = await lastUsedAt(resolved, provider);
-    await options.providerTokens.markUsed(resolved.recordId);
-    const now = options.clock.now().getTime();
-    if (previous !== null && now - Date.parse(previous) < AUDIT_INTERVAL_MS) return;
+    if (!(await options.providerTokens.markUsed(resolved.recordId, AUDIT_INTERVAL_MS))) return;
     await options.audit.record({
       account: resolved.account,
       actor: { userId: principal.userId, tokenId: principal.tokenId, ip },
