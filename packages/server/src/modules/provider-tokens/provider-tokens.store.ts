@@ -3,28 +3,23 @@ import type { Kysely, Transaction } from 'kysely';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export async function listForAccount(db: Db, accountId: string) {
+/** An account's tokens with the names of who created and last changed them. */
+function withAuthors(db: Db, accountId: string) {
   return db
     .selectFrom('provider_tokens as p')
     .leftJoin('users as c', 'c.id', 'p.created_by')
     .leftJoin('users as u', 'u.id', 'p.updated_by')
     .selectAll('p')
     .select(['c.name as created_by_name', 'u.name as updated_by_name'])
-    .where('p.account_id', '=', accountId)
-    .orderBy('p.provider')
-    .execute();
+    .where('p.account_id', '=', accountId);
+}
+
+export async function listForAccount(db: Db, accountId: string) {
+  return withAuthors(db, accountId).orderBy('p.provider').execute();
 }
 
 export async function findForAccount(db: Db, accountId: string, provider: string) {
-  return db
-    .selectFrom('provider_tokens as p')
-    .leftJoin('users as c', 'c.id', 'p.created_by')
-    .leftJoin('users as u', 'u.id', 'p.updated_by')
-    .selectAll('p')
-    .select(['c.name as created_by_name', 'u.name as updated_by_name'])
-    .where('p.account_id', '=', accountId)
-    .where('p.provider', '=', provider)
-    .executeTakeFirst();
+  return withAuthors(db, accountId).where('p.provider', '=', provider).executeTakeFirst();
 }
 
 export async function insertProviderToken(db: Db, row: NewProviderToken): Promise<boolean> {
