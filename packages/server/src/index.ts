@@ -4,3 +4,6 @@ export { loadConfig, ConfigError } from './config';
 export type { Config } from './config';
 export { createKeyringHolder, fixedKeyring } from './modules/keys/keyring-holder';
 export type { KeyringHolder } from './modules/keys/keyring-holder';
+// Master key administration, for `qonduit keys ...`.
+export { keyStatus, loadKeyring, retireMasterKey, rewrapAll, rotateMasterKey } from './modules/keys/keys.service';
+export type { KeyVersionStatus, RetireOutcome } from './modules/keys/keys.service';
