@@ -36,6 +36,8 @@ export interface JobTable {
   next_run_at: string;
   lease_owner: string | null;
   lease_expires_at: string | null;
+  /** The client's Idempotency-Key for the submission, unique per account. */
+  idempotency_key: string | null;
 }
 export type Job = Selectable<JobTable>;
 export type NewJob = Insertable<JobTable>;

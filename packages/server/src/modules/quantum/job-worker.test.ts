@@ -2,7 +2,7 @@ import { systemClock } from '@qonduit/core';
 import { createTestDb } from '@qonduit/db/testing';
 import { startFakeIonq } from '@qonduit/runtime/testing';
 import { describe, expect, it } from 'vitest';
-import { createTestAppOn, signUp, testKeyring } from '../../test/harness';
+import { createTestApp, createTestAppOn, signUp, testKeyring } from '../../test/harness';
 import { fixedKeyring } from '../keys/keyring-holder';
 
 const BELL = 'OPENQASM 3.0;\nqubit[2] q;\nbit[2] c;\nh q[0];\ncx q[0], q[1];\nc = measure q;\n';
@@ -44,6 +44,44 @@ describe('the job worker', () => {
     } finally {
       for (const s of servers.slice(1)) await s.close();
       await first.close();
+      await ionq.close();
+    }
+  });
+
+  it('carries a cancel that arrives while the job is being submitted to the provider', async () => {
+    const ionq = await startFakeIonq({ apiKey: KEY, pollsUntilDone: 1_000 });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let submitting: () => void = () => undefined;
+    const submitStarted = new Promise<void>((resolve) => (submitting = resolve));
+    // Holds the provider's answer to the submission until the cancel has been requested.
+    const gatedFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (init?.method === 'POST' && String(input instanceof Request ? input.url : input).endsWith('/jobs')) {
+        submitting();
+        await gate;
+      }
+      return response;
+    };
+    const t = await createTestApp({ clock: systemClock, fetch: gatedFetch }, { QONDUIT_PROVIDER_IONQ_URL: ionq.url, QONDUIT_WORKER_INTERVAL_MS: '10' });
+    try {
+      const ada = await signUp(t);
+      await ada.request({ method: 'PUT', url: '/api/v1/user/provider-tokens/ionq', payload: { credentials: { api_key: KEY } } });
+      const id = (await ada.request({ method: 'POST', url: '/quantum/jobs', payload: { backend_id: 'ionq.simulator', shots: 10, input_format: 'OPEN_QASM_V3', input: BELL } })).json<{ id: string }>().id;
+      await submitStarted;
+      expect((await ada.request({ method: 'DELETE', url: `/quantum/jobs/${id}` })).statusCode).toBe(204);
+      expect((await ada.request({ method: 'GET', url: `/quantum/jobs/${id}/status` })).json()).toEqual({ status: 'CANCELLING' });
+      release();
+      let status = 'CANCELLING';
+      for (let i = 0; i < 200 && status !== 'CANCELLED'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        status = (await ada.request({ method: 'GET', url: `/quantum/jobs/${id}/status` })).json<{ status: string }>().status;
+      }
+      expect(status).toBe('CANCELLED');
+      expect(ionq.requests.some((r) => r.method === 'PUT' && r.path.endsWith('/status/cancel'))).toBe(true);
+    } finally {
+      release();
+      await t.close();
       await ionq.close();
     }
   });

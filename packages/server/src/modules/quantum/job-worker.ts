@@ -146,8 +146,13 @@ export function createJobWorker(deps: {
           values = { status: 'FAILED', error_message: 'The job failed inside Qonduit; the server log has the details', ended_at: iso() };
         }
       }
-      const written = await store.updateLeased(db, job.id, workerId, { ...values, lease_owner: null, lease_expires_at: null });
-      if (!written) log.warn({ job_id: job.id }, 'lost the lease on a job; another worker carries on');
+      const written = await store.updateLeased(db, job.id, workerId, job.status, { ...values, lease_owner: null, lease_expires_at: null });
+      if (!written) {
+        // Cancelled during the step: keep the cancel, but remember the provider's job so that
+        // the next pass cancels it there. (Or the lease expired and another worker has it.)
+        const known = { ...(values.provider_job_id ? { provider_job_id: values.provider_job_id, started_at: values.started_at } : {}), next_run_at: iso() };
+        await store.releaseLease(db, job.id, workerId, known);
+      }
     }
     return claimed.length;
   }

@@ -107,7 +107,11 @@ export function createJobService(deps: {
   return {
     accountOf,
 
-    async submit(principal: Principal, org: OrgContext | null, ip: string, body: SubmitJobBody) {
+    async submit(principal: Principal, org: OrgContext | null, ip: string, body: SubmitJobBody, idempotencyKey?: string) {
+      if (idempotencyKey) {
+        const earlier = await store.findByIdempotencyKey(db, accountOf(principal, org).id, idempotencyKey);
+        if (earlier) return toJobResponse(earlier);
+      }
       const backend = backendById(body.backend_id);
       if (!backend) throw new AppError('not_found', `There is no backend '${body.backend_id}'; GET /quantum/backends lists them`);
       if (body.provider && body.provider.toUpperCase() !== backend.planqk_provider) {
@@ -156,9 +160,10 @@ export function createJobService(deps: {
         next_run_at: nowIso,
         lease_owner: null,
         lease_expires_at: null,
+        idempotency_key: idempotencyKey ?? null,
       };
-      await db.transaction().execute(async (trx) => {
-        await store.insertJob(trx, job);
+      const inserted = await db.transaction().execute(async (trx) => {
+        if (!(await store.insertJob(trx, job))) return false;
         if (tokenSource === 'organization' || tokenSource === 'user') {
           await deps.audit.record(
             {
@@ -171,7 +176,13 @@ export function createJobService(deps: {
             trx,
           );
         }
+        return true;
       });
+      if (!inserted && idempotencyKey) {
+        // The same key raced in from a retry: answer with the job the first one created.
+        const earlier = await store.findByIdempotencyKey(db, account.id, idempotencyKey);
+        if (earlier) return toJobResponse(earlier);
+      }
       deps.onSubmitted();
       return toJobResponse(job);
     },
@@ -207,7 +218,7 @@ export function createJobService(deps: {
       }
       const nowIso = clock.now().toISOString();
       if (job.status === 'PENDING' && job.provider_job_id === null) {
-        if (await store.requestCancel(db, id, { status: 'CANCELLED', ended_at: nowIso }, ['PENDING'])) return;
+        if (await store.requestCancel(db, id, { status: 'CANCELLED', ended_at: nowIso }, ['PENDING'], nowIso)) return;
       }
       if (
         await store.requestCancel(db, id, { status: 'CANCELLING', next_run_at: nowIso }, ['PENDING', 'RUNNING'])

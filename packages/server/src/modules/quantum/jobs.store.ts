@@ -6,8 +6,18 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export const ACTIVE_STATUSES: readonly JobStatusValue[] = ['PENDING', 'RUNNING', 'CANCELLING'];
 
-export async function insertJob(db: Db, job: NewJob): Promise<void> {
-  await db.insertInto('jobs').values(job).execute();
+/** False when the account already has a job with this idempotency key. */
+export async function insertJob(db: Db, job: NewJob): Promise<boolean> {
+  const result = await db
+    .insertInto('jobs')
+    .values(job)
+    .onConflict((oc) => oc.columns(['account_id', 'idempotency_key']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export async function findByIdempotencyKey(db: Db, accountId: string, key: string): Promise<Job | undefined> {
+  return db.selectFrom('jobs').selectAll().where('account_id', '=', accountId).where('idempotency_key', '=', key).executeTakeFirst();
 }
 
 export async function findJob(db: Db, accountId: string, id: string): Promise<Job | undefined> {
@@ -58,14 +68,40 @@ export async function claimJobs(db: Db, dialect: Dialect, worker: string, nowIso
     .execute();
 }
 
-/** Writes a step's outcome only while this worker still holds the lease (fencing). */
-export async function updateLeased(db: Db, id: string, worker: string, values: Updateable<JobTable>): Promise<boolean> {
-  const result = await db.updateTable('jobs').set(values).where('id', '=', id).where('lease_owner', '=', worker).executeTakeFirst();
+/**
+ * Writes a step's outcome only while this worker still holds the lease (fencing) and nobody
+ * changed the status meanwhile (a cancel requested during the step).
+ */
+export async function updateLeased(db: Db, id: string, worker: string, statusAtClaim: JobStatusValue, values: Updateable<JobTable>): Promise<boolean> {
+  const result = await db
+    .updateTable('jobs')
+    .set(values)
+    .where('id', '=', id)
+    .where('lease_owner', '=', worker)
+    .where('status', '=', statusAtClaim)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Cancelling from the API: only a job that has not finished. */
-export async function requestCancel(db: Db, id: string, values: Updateable<JobTable>, from: JobStatusValue[]): Promise<boolean> {
-  const result = await db.updateTable('jobs').set(values).where('id', '=', id).where('status', 'in', from).executeTakeFirst();
+/** Releases the lease keeping the status someone else set, but what the provider now knows. */
+export async function releaseLease(db: Db, id: string, worker: string, values: Updateable<JobTable>): Promise<void> {
+  await db.updateTable('jobs').set({ ...values, lease_owner: null, lease_expires_at: null }).where('id', '=', id).where('lease_owner', '=', worker).execute();
+}
+
+/**
+ * Cancelling from the API: only a job that has not finished. `unleasedAt` restricts it to a
+ * job no worker holds: one being submitted right now must go through CANCELLING, so that the
+ * cancel reaches the provider.
+ */
+export async function requestCancel(
+  db: Db,
+  id: string,
+  values: Updateable<JobTable>,
+  from: JobStatusValue[],
+  unleasedAt?: string,
+): Promise<boolean> {
+  let q = db.updateTable('jobs').set(values).where('id', '=', id).where('status', 'in', from);
+  if (unleasedAt) q = q.where((w) => w.or([w('lease_expires_at', 'is', null), w('lease_expires_at', '<', unleasedAt)]));
+  const result = await q.executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }

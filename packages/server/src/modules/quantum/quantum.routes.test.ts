@@ -200,6 +200,17 @@ describe('the local simulator and submission checks', () => {
     expect((await ada.request({ method: 'GET', url: '/quantum/jobs?page=0&size=10' })).json()).toMatchObject({ last: true, content: [{ backend_id: 'local.simulator' }] });
   });
 
+  it('creates one job for a submission retried with the same Idempotency-Key', async () => {
+    const ada = await signUp(t);
+    const payload = { backend_id: 'local.simulator', shots: 10, input_format: 'OPEN_QASM_V3', input: BELL };
+    const first = await ada.request({ method: 'POST', url: '/quantum/jobs', headers: { 'idempotency-key': 'retry-1' }, payload });
+    const again = await ada.request({ method: 'POST', url: '/quantum/jobs', headers: { 'idempotency-key': 'retry-1' }, payload });
+    const other = await ada.request({ method: 'POST', url: '/quantum/jobs', headers: { 'idempotency-key': 'retry-2' }, payload });
+    expect(again.json<{ id: string }>().id).toBe(first.json<{ id: string }>().id);
+    expect(other.json<{ id: string }>().id).not.toBe(first.json<{ id: string }>().id);
+    expect(await t.db.selectFrom('jobs').selectAll().where('submitted_by', '=', ada.userId).execute()).toHaveLength(2);
+  });
+
   it('answers 404 for an unknown backend and for another user’s job', async () => {
     const ada = await signUp(t);
     const eve = await signUp(t, 'Eve');

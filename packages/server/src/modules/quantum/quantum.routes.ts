@@ -14,6 +14,7 @@ import {
 } from '@qonduit/contract';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { AppError } from '@qonduit/core';
 import { principalOf } from '../../plugins/auth';
 import type { JobService } from './jobs.service';
 
@@ -43,7 +44,13 @@ export const quantumRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = as
   app.post(
     '/quantum/jobs',
     { config: { access: 'quantum_tokens' }, schema: { tags, summary: "Submit a job (spends the context's provider token)", body: SubmitJobBody, response: withErrors({ 201: JobResponse }) } },
-    async (request, reply) => reply.status(201).send(await jobs.submit(principalOf(request), request.orgContext, request.ip, request.body)),
+    async (request, reply) => {
+      const key = request.headers['idempotency-key'];
+      if (typeof key === 'string' && (key.length === 0 || key.length > 200)) {
+        throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 200 characters', { details: [{ field: 'Idempotency-Key', message: 'must be 1 to 200 characters' }] });
+      }
+      return reply.status(201).send(await jobs.submit(principalOf(request), request.orgContext, request.ip, request.body, typeof key === 'string' ? key : undefined));
+    },
   );
 
   app.get(
