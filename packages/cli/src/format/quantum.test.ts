@@ -1,0 +1,36 @@
+import type { Job } from '@qonduit/sdk';
+import { fakeBackend } from '@qonduit/sdk/testing';
+import { describe, expect, it } from 'vitest';
+import { accessText, jobFields, jobsTable, tokenSourceText } from './quantum';
+
+const JOB: Job = {
+  id: 'job-1',
+  backend_id: 'ionq.simulator',
+  provider: 'IONQ',
+  status: 'COMPLETED',
+  shots: 100,
+  name: null,
+  tags: [],
+  input_format: 'OPEN_QASM_V3',
+  created_at: '2026-11-28T11:00:00.000Z',
+  started_at: '2026-11-28T11:00:01.000Z',
+  ended_at: '2026-11-28T11:01:06.000Z',
+  token_source: 'organization',
+  error_message: null,
+};
+
+describe('quantum formatting', () => {
+  it("says whose provider token a job spent, and which backends need one", () => {
+    expect(tokenSourceText('organization')).toBe("the organization's provider token");
+    expect(tokenSourceText('none')).toBe('no provider token (none needed)');
+    expect(accessText(fakeBackend('local.simulator'))).toBe('no token needed');
+    expect(accessText(fakeBackend('ionq.qpu', { provider: 'IONQ', access_type: 'PAY_PER_USE' }))).toBe('platform token');
+  });
+
+  it('lists jobs with relative creation times and shows one with its run time', () => {
+    expect(jobsTable([JOB], new Date('2026-11-28T12:00:00Z'))).toBe(
+      'ID     NAME  BACKEND         STATUS     SHOTS  CREATED     TOKEN\n' + 'job-1  -     ionq.simulator  COMPLETED    100  1 hour ago  organization\n',
+    );
+    expect(jobFields({ ...JOB, status: 'FAILED', error_message: 'IonQ said no' })).toMatch(/ran for: +1m 05s\nerror: +IonQ said no\n$/);
+  });
+});

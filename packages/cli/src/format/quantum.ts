@@ -1,0 +1,95 @@
+import type { Backend, Job } from '@qonduit/sdk';
+import { renderFields, renderTable } from './table';
+import { elapsed, relativeTime, shortDate } from './time';
+
+/** Whose provider token a job spends, in words. */
+export function tokenSourceText(source: Job['token_source']): string {
+  switch (source) {
+    case 'organization':
+      return "the organization's provider token";
+    case 'user':
+      return 'your own provider token';
+    case 'platform':
+      return "the platform's provider token";
+    case 'none':
+      return 'no provider token (none needed)';
+  }
+}
+
+/** What a backend needs: the local simulator needs no token at all. */
+export function accessText(b: Pick<Backend, 'access_type' | 'provider'>): string {
+  if (b.provider === 'LOCAL') return 'no token needed';
+  return b.access_type === 'PAY_PER_USE' ? 'platform token' : 'your token';
+}
+
+export function backendsTable(backends: readonly Backend[]): string {
+  return renderTable<Backend>(
+    [
+      { header: 'ID', value: (b) => b.id },
+      { header: 'Provider', value: (b) => b.provider },
+      { header: 'Type', value: (b) => b.type },
+      { header: 'Qubits', value: (b) => String(b.configuration.qubit_count), align: 'right' },
+      { header: 'Status', value: (b) => b.status },
+      { header: 'Access', value: accessText },
+    ],
+    backends,
+  );
+}
+
+export function backendFields(b: Backend): string {
+  const c = b.configuration;
+  return renderFields([
+    ['id', b.id],
+    ['name', b.name],
+    ['provider', `${b.provider} (hardware: ${b.hardware_provider})`],
+    ['type', b.type],
+    ['status', b.status],
+    ['access', b.access_type],
+    ['qubits', String(c.qubit_count)],
+    ['shots', `${c.shots_range.min} to ${c.shots_range.max}`],
+    ['gates', c.gates.map((g) => g.name).join(' ') || '-'],
+    ['input formats', c.supported_input_formats.join(', ')],
+    ['connectivity', c.connectivity.fully_connected ? 'fully connected' : `${Object.keys(c.connectivity.graph).length} qubits with couplings`],
+    ['about', b.documentation.description || '-'],
+    ['docs', b.documentation.url || '-'],
+  ]);
+}
+
+function duration(job: Job): string {
+  if (!job.started_at) return '-';
+  const end = job.ended_at ? Date.parse(job.ended_at) : Date.now();
+  return elapsed(end - Date.parse(job.started_at));
+}
+
+export function jobsTable(jobs: readonly Job[], now: Date): string {
+  return renderTable<Job>(
+    [
+      { header: 'ID', value: (j) => j.id },
+      { header: 'Name', value: (j) => j.name ?? '-', maxWidth: 24 },
+      { header: 'Backend', value: (j) => j.backend_id },
+      { header: 'Status', value: (j) => j.status },
+      { header: 'Shots', value: (j) => String(j.shots), align: 'right' },
+      { header: 'Created', value: (j) => relativeTime(j.created_at, now) },
+      { header: 'Token', value: (j) => j.token_source },
+    ],
+    jobs,
+  );
+}
+
+export function jobFields(job: Job): string {
+  return renderFields([
+    ['id', job.id],
+    ['name', job.name ?? '-'],
+    ['backend', `${job.backend_id} (${job.provider})`],
+    ['status', job.status],
+    ['shots', String(job.shots)],
+    ['input', job.input_format],
+    ['tags', job.tags.join(', ') || '-'],
+    ['token', tokenSourceText(job.token_source)],
+    ['created', shortDate(job.created_at)],
+    ['started', shortDate(job.started_at)],
+    ['ended', shortDate(job.ended_at)],
+    ['ran for', duration(job)],
+    ...(job.error_message ? [['error', job.error_message] as const] : []),
+  ]);
+}

@@ -1,0 +1,31 @@
+import type { Token } from '@qonduit/sdk';
+import { renderFields, renderTable } from './table';
+import { relativeTime, shortDate } from './time';
+
+export function tokensTable(tokens: readonly Token[], now: Date): string {
+  return renderTable<Token>(
+    [
+      { header: 'ID', value: (t) => t.id },
+      { header: 'Name', value: (t) => t.name, maxWidth: 32 },
+      { header: 'Scopes', value: (t) => t.scopes.join(',') },
+      { header: 'State', value: (t) => (t.state === 'active' && t.expires_soon ? 'expires soon' : t.state) },
+      { header: 'Expires', value: (t) => (t.state === 'revoked' ? '-' : relativeTime(t.expires_at, now)) },
+      { header: 'Last used', value: (t) => relativeTime(t.last_used_at, now) },
+      { header: 'Token', value: (t) => `${t.hint}` },
+    ],
+    tokens,
+  );
+}
+
+export function tokenFields(token: Token, now: Date): string {
+  return renderFields([
+    ['id', token.id],
+    ['name', token.name],
+    ['token', token.hint],
+    ['scopes', token.scopes.join(', ')],
+    ['state', token.state],
+    ['created', shortDate(token.created_at)],
+    ['expires', `${shortDate(token.expires_at)} (${relativeTime(token.expires_at, now)})`],
+    ['last used', token.last_used_at ? `${relativeTime(token.last_used_at, now)} from ${token.last_used_ip ?? 'unknown'}` : 'never'],
+  ]);
+}
