@@ -3,7 +3,8 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '.ci/artifacts/**', 'eslint.config.js'] },
+  // scripts/ holds plain Node scripts outside the TypeScript project.
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '.ci/artifacts/**', 'eslint.config.js', 'scripts/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

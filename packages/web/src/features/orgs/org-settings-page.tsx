@@ -1,0 +1,47 @@
+import { PATHS } from '../../app/paths';
+import { Link } from '../../app/router';
+import { useSession } from '../../app/session';
+import { ErrorAlert, Loading, PageHeader } from '../../shared/ui';
+import { useLoad } from '../../shared/use-async';
+import { ProviderTokensSection } from '../provider-tokens/provider-tokens-section';
+import { MembersSection } from './members-section';
+
+const ROLE_SUMMARY = {
+  owner: 'You are an owner: you manage members, roles and the provider tokens.',
+  maintainer: "You are a maintainer: you change the organization's provider tokens; owners manage members.",
+  viewer: "You are a viewer: you see the organization and run jobs with its provider tokens, but change nothing.",
+} as const;
+
+export function OrgSettingsPage({ orgId }: { orgId: string }) {
+  const { client } = useSession();
+  const org = useLoad((signal) => client.orgs.get(orgId, { signal }), [client, orgId]);
+
+  if (!org.data) {
+    return (
+      <div className="page">
+        {org.error ? <ErrorAlert error={org.error} context={{ subject: 'This organization' }} /> : <Loading />}
+      </div>
+    );
+  }
+  const { name, role } = org.data;
+  return (
+    <div className="page">
+      <PageHeader
+        title={`${name} settings`}
+        description={
+          <p>
+            {ROLE_SUMMARY[role]}
+            {role !== 'viewer' && (
+              <>
+                {' '}
+                <Link to={PATHS.orgAuditLog(orgId)}>See the organization&apos;s audit log</Link>.
+              </>
+            )}
+          </p>
+        }
+      />
+      <MembersSection orgId={orgId} orgName={name} role={role} />
+      <ProviderTokensSection owner={{ orgId, orgName: name, role }} />
+    </div>
+  );
+}
