@@ -160,6 +160,20 @@ describe('jobs that spend provider access tokens', () => {
   });
 });
 
+describe("cancelling an organization's jobs", () => {
+  it('a viewer cannot cancel a job another member submitted; its status stays as it was', async () => {
+    const maxToken = (await createPat(t, maintainer, { scopes: ['api', 'quantum_tokens'] })).token;
+    const headers = withToken(maxToken, { 'x-organizationid': orgId });
+    const id = (await submit(headers, { backend_id: 'local.simulator', shots: 10 })).json<{ id: string }>().id;
+    const res = await t.request({ method: 'DELETE', url: `/quantum/jobs/${id}`, headers: asViewer() });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ error: { code: 'forbidden' } });
+    const after = (await t.request({ method: 'GET', url: `/quantum/jobs/${id}/status`, headers })).json<{ status: string }>().status;
+    expect(['PENDING', 'RUNNING', 'COMPLETED']).toContain(after);
+    expect(after === 'CANCELLING' || after === 'CANCELLED').toBe(false);
+  });
+});
+
 describe('the local simulator and submission checks', () => {
   it('runs local.simulator without any provider token', async () => {
     const ada = await signUp(t);
