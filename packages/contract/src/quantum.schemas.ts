@@ -4,9 +4,24 @@ import { Timestamp } from './common.schemas';
 
 // PlanQK's quantum API (DESIGN.md, wire contract): snake_case, upper-case enums.
 
-export const PLANQK_PROVIDERS = ['IBM', 'IBM_CLOUD', 'DWAVE', 'AWS', 'AZURE', 'IQM', 'IONQ', 'AQT', 'LOCAL'] as const;
-export const PlanqkProvider = Type.Union(PLANQK_PROVIDERS.map((p) => Type.Literal(p)));
-export type PlanqkProvider = (typeof PLANQK_PROVIDERS)[number];
+// PlanQK's quantum SDK (planqk-quantum 2.x) reads these fields into closed enums; a value
+// outside them makes its pydantic DTOs raise, so /quantum answers hold only these values.
+
+/** planqk-quantum's `PROVIDER` enum: the SDK family a backend belongs to. */
+export const PLANQK_SDK_PROVIDERS = ['AZURE', 'AWS', 'DWAVE', 'IBM', 'IBM_CLOUD', 'TSYSTEMS', 'QRYD', 'UNKNOWN'] as const;
+export type PlanqkSdkProvider = (typeof PLANQK_SDK_PROVIDERS)[number];
+export const PlanqkSdkProviderSchema = Type.Union([Type.Literal('AZURE'), Type.Literal('AWS'), Type.Literal('DWAVE'), Type.Literal('IBM'), Type.Literal('IBM_CLOUD'), Type.Literal('TSYSTEMS'), Type.Literal('QRYD'), Type.Literal('UNKNOWN')]);
+
+/** planqk-quantum's `HARDWARE_PROVIDER` enum. */
+export const PLANQK_HARDWARE_PROVIDERS = ['IONQ', 'RIGETTI', 'OQC', 'AWS', 'AZURE', 'IBM', 'QRYD', 'DWAVE', 'UNKNOWN'] as const;
+export type PlanqkHardwareProvider = (typeof PLANQK_HARDWARE_PROVIDERS)[number];
+export const PlanqkHardwareProviderSchema = Type.Union([Type.Literal('IONQ'), Type.Literal('RIGETTI'), Type.Literal('OQC'), Type.Literal('AWS'), Type.Literal('AZURE'), Type.Literal('IBM'), Type.Literal('QRYD'), Type.Literal('DWAVE'), Type.Literal('UNKNOWN')]);
+
+/** planqk-quantum's `INPUT_FORMAT` enum (our OPEN_QASM_V2 is not in it). */
+export const PLANQK_INPUT_FORMATS = ['BRAKET_OPEN_QASM_V3', 'OPEN_QASM_V3', 'IONQ_CIRCUIT_V1', 'QISKIT', 'QOQO'] as const;
+export type PlanqkInputFormat = (typeof PLANQK_INPUT_FORMATS)[number];
+/** The SDK's input formats that Qonduit reads. */
+export const PlanqkInputFormatSchema = Type.Union([Type.Literal('BRAKET_OPEN_QASM_V3'), Type.Literal('OPEN_QASM_V3'), Type.Literal('IONQ_CIRCUIT_V1')]);
 
 export const INPUT_FORMATS = ['OPEN_QASM_V3', 'OPEN_QASM_V2', 'IONQ_CIRCUIT_V1', 'BRAKET_OPEN_QASM_V3'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
@@ -38,10 +53,20 @@ export const BackendStatusValue = Type.Union([
 
 export const AccessType = Type.Union([Type.Literal('TOKEN_BASED'), Type.Literal('PAY_PER_USE')]);
 
+/** Qonduit's own view of a backend or job, beside PlanQK's projection (which the SDK ignores). */
+export const QonduitBackendFacts = Type.Object({
+  /** Our provider id (`ionq`, `aws_braket`, `local`, ...): whose token a job spends. */
+  provider: Type.String(),
+  provider_name: Type.String(),
+  /** Every format the backend takes, OPEN_QASM_V2 included. */
+  input_formats: Type.Array(InputFormatSchema),
+});
+
 export const BackendResponse = Type.Object({
   id: Type.String(),
-  provider: Type.String(),
-  hardware_provider: Type.String(),
+  /** PlanQK's SDK family (README, PlanQK compatibility); the real provider is `qonduit.provider`. */
+  provider: PlanqkSdkProviderSchema,
+  hardware_provider: PlanqkHardwareProviderSchema,
   name: Type.String(),
   type: Type.Union([Type.Literal('QPU'), Type.Literal('SIMULATOR'), Type.Literal('ANNEALER')]),
   status: BackendStatusValue,
@@ -54,13 +79,20 @@ export const BackendResponse = Type.Object({
     qubits: Type.Array(Type.Object({ id: Type.String() })),
     connectivity: Type.Object({ fully_connected: Type.Boolean(), graph: Type.Record(Type.String(), Type.Array(Type.String())) }),
     shots_range: Type.Object({ min: Type.Integer(), max: Type.Integer() }),
-    supported_input_formats: Type.Array(InputFormatSchema),
+    /** In the order PlanQK's SDK should pick them; see `qonduit.input_formats` for all. */
+    supported_input_formats: Type.Array(PlanqkInputFormatSchema),
     memory_result_supported: Type.Boolean(),
   }),
+  qonduit: QonduitBackendFacts,
 });
 export type BackendResponse = Static<typeof BackendResponse>;
 
-export const BackendQuery = Type.Object({ provider: Type.Optional(Type.String({ maxLength: 20 })) });
+export const BackendQuery = Type.Object({
+  /** PlanQK's family (`AZURE`) or our provider id (`ionq`), case-insensitive. */
+  provider: Type.Optional(Type.String({ maxLength: 20 })),
+  /** Only backends PlanQK's Qiskit SDK can run jobs on; its Python client sends `True`. */
+  onlyQiskit: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('True'), Type.Literal('false'), Type.Literal('False')])),
+});
 export const BackendParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
 
 export const BackendStatusResponse = Type.Object({
@@ -88,23 +120,33 @@ export const TokenSource = Type.Union([Type.Literal('organization'), Type.Litera
 export const JobResponse = Type.Object({
   id: Type.String(),
   backend_id: Type.String(),
-  provider: Type.String(),
+  /** The backend's PlanQK SDK family, as the SDK passes it back in `?provider=`. */
+  provider: PlanqkSdkProviderSchema,
   status: JobStatusSchema,
   shots: Type.Integer(),
   name: Type.Union([Type.String(), Type.Null()]),
   tags: Type.Array(Type.String()),
-  input_format: InputFormatSchema,
+  /** null for OPEN_QASM_V2, which PlanQK's SDK has no name for; see `qonduit.input_format`. */
+  input_format: Type.Union([PlanqkInputFormatSchema, Type.Null()]),
   created_at: Timestamp,
   started_at: Type.Union([Timestamp, Type.Null()]),
   ended_at: Type.Union([Timestamp, Type.Null()]),
   /** Whose provider token the job spends: never the token itself. */
   token_source: TokenSource,
   error_message: Type.Union([Type.String(), Type.Null()]),
+  qonduit: Type.Object({
+    provider: Type.String(),
+    provider_name: Type.String(),
+    input_format: InputFormatSchema,
+  }),
 });
 export type JobResponse = Static<typeof JobResponse>;
 
 export const JobParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+/** PlanQK's SDK names the job's provider on every job route; the job id alone decides. */
+export const JobQuery = Type.Object({ provider: Type.Optional(Type.String({ maxLength: 20 })) });
 export const JobListQuery = Type.Object({
+  provider: Type.Optional(Type.String({ maxLength: 20 })),
   page: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
   size: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
 });

@@ -48,3 +48,4 @@ export type { AdapterRegistry } from './adapters/registry';
 // The backends jobs run on.
 export { BACKENDS, backendById } from './backends/catalog';
 export type { BackendInfo, BackendProvider, InputFormatName } from './backends/catalog';
+export { isPlanqkInputFormat, planqkInputFormats, planqkGateNames, drivableByPlanqkQiskit } from './backends/planqk';

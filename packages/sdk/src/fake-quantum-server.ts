@@ -32,12 +32,19 @@ export interface FakeQuantumServer {
   close(): Promise<void>;
 }
 
+// Our provider id → PlanQK's SDK family and hardware maker, as the server projects them.
+const FAKE_PROJECTION: Record<string, { family: Backend['provider']; hardware: Backend['hardware_provider']; label: string }> = {
+  local: { family: 'AWS', hardware: 'UNKNOWN', label: 'Local simulator' },
+  ionq: { family: 'AZURE', hardware: 'IONQ', label: 'IonQ' },
+};
+
 export function fakeBackend(id: string, overrides: Partial<Backend> = {}): Backend {
   const [provider = 'local', name = id] = id.split('.');
+  const projection = FAKE_PROJECTION[provider] ?? { family: 'UNKNOWN', hardware: 'UNKNOWN', label: provider };
   return {
     id,
-    provider: provider.toUpperCase(),
-    hardware_provider: provider.toUpperCase(),
+    provider: projection.family,
+    hardware_provider: projection.hardware,
     name,
     type: name.includes('simulator') ? 'SIMULATOR' : 'QPU',
     status: 'ONLINE',
@@ -50,14 +57,15 @@ export function fakeBackend(id: string, overrides: Partial<Backend> = {}): Backe
       qubits: [{ id: '0' }, { id: '1' }, { id: '2' }, { id: '3' }],
       connectivity: { fully_connected: true, graph: {} },
       shots_range: { min: 1, max: 10_000 },
-      supported_input_formats: ['OPEN_QASM_V2', 'OPEN_QASM_V3'],
+      supported_input_formats: ['OPEN_QASM_V3'],
       memory_result_supported: false,
     },
+    qonduit: { provider, provider_name: projection.label, input_formats: ['OPEN_QASM_V2', 'OPEN_QASM_V3'] },
     ...overrides,
   };
 }
 
-const BACKENDS = [fakeBackend('local.simulator'), fakeBackend('ionq.simulator', { provider: 'IONQ', hardware_provider: 'IONQ' })];
+const BACKENDS = [fakeBackend('local.simulator'), fakeBackend('ionq.simulator')];
 
 function send(res: ServerResponse, status: number, body?: unknown): void {
   res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json' });
@@ -124,7 +132,7 @@ export async function startFakeQuantumServer(token = 'qdp_fake'): Promise<FakeQu
       const id = parts[2];
       if (id === undefined) {
         const provider = url.searchParams.get('provider');
-        return send(res, 200, provider ? BACKENDS.filter((b) => b.provider === provider) : BACKENDS);
+        return send(res, 200, provider ? BACKENDS.filter((b) => b.provider === provider.toUpperCase() || b.qonduit.provider === provider.toLowerCase()) : BACKENDS);
       }
       const backend = BACKENDS.find((b) => b.id === id);
       if (!backend) return sendError(res, 404, 'not_found', `No backend ${id}`);
@@ -136,20 +144,22 @@ export async function startFakeQuantumServer(token = 'qdp_fake'): Promise<FakeQu
     if (id === undefined && req.method === 'POST') {
       const submit = body as SubmitJobRequest;
       if (!BACKENDS.some((b) => b.id === submit.backend_id)) return sendError(res, 404, 'not_found', `No backend ${submit.backend_id}`);
+      const backend = fakeBackend(submit.backend_id);
       const job: Job = {
         id: `job-${jobs.size + 1}`,
         backend_id: submit.backend_id,
-        provider: submit.backend_id.split('.')[0]?.toUpperCase() ?? 'LOCAL',
+        provider: backend.provider,
         status: 'PENDING',
         shots: submit.shots,
         name: submit.name ?? null,
         tags: submit.tags ?? [],
-        input_format: submit.input_format,
+        input_format: submit.input_format === 'OPEN_QASM_V2' ? null : submit.input_format,
         created_at: new Date().toISOString(),
         started_at: null,
         ended_at: null,
         token_source: 'user',
         error_message: null,
+        qonduit: { provider: backend.qonduit.provider, provider_name: backend.qonduit.provider_name, input_format: submit.input_format },
       };
       jobs.set(job.id, job);
       scripts.set(job.id, { ...state.script });

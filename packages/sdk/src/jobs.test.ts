@@ -34,7 +34,7 @@ const instant = async (ms: number) => {
 describe('backends', () => {
   it('lists, filters by provider, reads one and its status', async () => {
     expect((await qonduit.backends.list()).map((b) => b.id)).toEqual(['local.simulator', 'ionq.simulator']);
-    expect((await qonduit.backends.list({ provider: 'IONQ' })).map((b) => b.id)).toEqual(['ionq.simulator']);
+    expect((await qonduit.backends.list({ provider: 'ionq' })).map((b) => b.id)).toEqual(['ionq.simulator']);
     expect((await qonduit.backends.get('local.simulator')).configuration.qubit_count).toBe(4);
     expect(await qonduit.backends.status('local.simulator')).toEqual({ status: 'ONLINE', provider_token_valid: true, access_type: 'TOKEN_BASED' });
     await expect(qonduit.backends.get('nope')).rejects.toBeInstanceOf(NotFoundError);

@@ -135,7 +135,7 @@ export function createJobsApi(request: Transport) {
       case 'COMPLETED':
         return api.result(job.id, signal ? { signal } : {});
       case 'FAILED':
-        throw new ProviderError(`Job ${job.id} failed at ${job.provider}: ${job.error_message ?? 'no reason given'}`, {
+        throw new ProviderError(`Job ${job.id} failed at ${job.qonduit.provider_name}: ${job.error_message ?? 'no reason given'}`, {
           code: 'job_failed',
           status: 0,
           jobId: job.id,

@@ -41,7 +41,7 @@ describe('the SDK mission against a real server', () => {
     expect((await lab.backends.status('ionq.simulator')).provider_token_valid).toBe(true);
     const seen: string[] = [];
     const remote = await lab.jobs.run(BELL, { backend: 'ionq.simulator', shots: 100, pollIntervalMs: 20, onStatus: (s) => seen.push(s) });
-    expect(remote.job).toMatchObject({ status: 'COMPLETED', token_source: 'organization', provider: 'IONQ' });
+    expect(remote.job).toMatchObject({ status: 'COMPLETED', token_source: 'organization', provider: 'AZURE', qonduit: { provider: 'ionq', provider_name: 'IonQ' } });
     expect(seen.at(-1)).toBe('COMPLETED');
     expect(ionq.requests.some((r) => r.headers.authorization === `apiKey ${IONQ_KEY}`)).toBe(true);
 

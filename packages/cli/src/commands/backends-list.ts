@@ -14,13 +14,13 @@ export function registerBackendsList(backends: Command, ctx: CommandContext): vo
     .command('list')
     .alias('ls')
     .description('List quantum backends')
-    .option('--provider <name>', 'only this provider: IBM, IONQ, AWS, DWAVE, AQT, IQM, AZURE, LOCAL')
+    .option('--provider <name>', "only this provider: ionq, ibm, aws_braket, aqt, iqm, dwave, local (or PlanQK's SDK family: AZURE, AWS, IBM, DWAVE)")
     .option('--org <org>', ORG_OPTION_HELP)
     .option('--json', 'print JSON')
-    .addHelpText('after', examples('qonduit backends list', 'qonduit backends list --provider IONQ --json'))
+    .addHelpText('after', examples('qonduit backends list', 'qonduit backends list --provider ionq --json'))
     .action(async (opts) => {
       const { client } = await quantumClient(ctx, opts.org);
-      const list = await client.backends.list(opts.provider ? { provider: opts.provider.toUpperCase() } : {});
+      const list = await client.backends.list(opts.provider ? { provider: opts.provider } : {});
       if (opts.json) return ctx.json(list);
       if (list.length === 0) return ctx.note('No backends match.');
       ctx.out(backendsTable(list));

@@ -33,9 +33,9 @@ beforeEach(() => {
 describe('qonduit backends', () => {
   it('lists backends as a table, filters by provider, and shows one', async () => {
     const list = await machine.run(['backends', 'list']);
-    expect(list.stdout).toMatch(/^ID +PROVIDER +TYPE +QUBITS +STATUS +ACCESS\nlocal\.simulator +LOCAL +SIMULATOR +4 +ONLINE +no token needed\n/);
+    expect(list.stdout).toMatch(/^ID +PROVIDER +TYPE +QUBITS +STATUS +ACCESS\nlocal\.simulator +Local simulator +SIMULATOR +4 +ONLINE +no token needed\n/);
     expect(JSON.parse((await machine.run(['backends', 'list', '--provider', 'ionq', '--json'])).stdout)).toHaveLength(1);
-    expect(fake.requests.at(-1)?.query.get('provider')).toBe('IONQ');
+    expect(fake.requests.at(-1)?.query.get('provider')).toBe('ionq');
     expect((await machine.run(['backends', 'show', 'local.simulator'])).stdout).toMatch(/input formats: +OPEN_QASM_V2, OPEN_QASM_V3/);
     expect((await machine.run(['backends', 'status', 'local.simulator'])).stdout).toMatch(/token: +usable for your personal account/);
   });
@@ -74,7 +74,7 @@ describe('qonduit jobs', () => {
     fake.script = { outcome: 'FAILED', errorMessage: 'IonQ: invalid API key' };
     const run = await machine.run(['jobs', 'run', 'bell.qasm', '--backend', 'ionq.simulator', '--wait']);
     expect(run.code).toBe(EXIT.failure);
-    expect(run.stderr).toMatch(/qonduit: Job job-\d+ failed at IONQ: IonQ: invalid API key\nhint: check the provider token with `qonduit provider-tokens verify <provider>`\n$/);
+    expect(run.stderr).toMatch(/qonduit: Job job-\d+ failed at IonQ: IonQ: invalid API key\nhint: check the provider token with `qonduit provider-tokens verify <provider>`\n$/);
   });
 
   it('Ctrl-C while waiting stops the wait (exit 130) and says the job goes on', async () => {

@@ -6,7 +6,7 @@ import { accessText, jobFields, jobsTable, tokenSourceText } from './quantum';
 const JOB: Job = {
   id: 'job-1',
   backend_id: 'ionq.simulator',
-  provider: 'IONQ',
+  provider: 'AZURE',
   status: 'COMPLETED',
   shots: 100,
   name: null,
@@ -17,6 +17,7 @@ const JOB: Job = {
   ended_at: '2026-11-28T11:01:06.000Z',
   token_source: 'organization',
   error_message: null,
+  qonduit: { provider: 'ionq', provider_name: 'IonQ', input_format: 'OPEN_QASM_V3' },
 };
 
 describe('quantum formatting', () => {
@@ -24,7 +25,7 @@ describe('quantum formatting', () => {
     expect(tokenSourceText('organization')).toBe("the organization's provider token");
     expect(tokenSourceText('none')).toBe('no provider token (none needed)');
     expect(accessText(fakeBackend('local.simulator'))).toBe('no token needed');
-    expect(accessText(fakeBackend('ionq.qpu', { provider: 'IONQ', access_type: 'PAY_PER_USE' }))).toBe('platform token');
+    expect(accessText(fakeBackend('ionq.qpu', { access_type: 'PAY_PER_USE' }))).toBe('platform token');
   });
 
   it('lists jobs with relative creation times and shows one with its run time', () => {

@@ -17,8 +17,8 @@ export function tokenSourceText(source: Job['token_source']): string {
 }
 
 /** What a backend needs: the local simulator needs no token at all. */
-export function accessText(b: Pick<Backend, 'access_type' | 'provider'>): string {
-  if (b.provider === 'LOCAL') return 'no token needed';
+export function accessText(b: Pick<Backend, 'access_type' | 'qonduit'>): string {
+  if (b.qonduit.provider === 'local') return 'no token needed';
   return b.access_type === 'PAY_PER_USE' ? 'platform token' : 'your token';
 }
 
@@ -26,7 +26,7 @@ export function backendsTable(backends: readonly Backend[]): string {
   return renderTable<Backend>(
     [
       { header: 'ID', value: (b) => b.id },
-      { header: 'Provider', value: (b) => b.provider },
+      { header: 'Provider', value: (b) => b.qonduit.provider_name },
       { header: 'Type', value: (b) => b.type },
       { header: 'Qubits', value: (b) => String(b.configuration.qubit_count), align: 'right' },
       { header: 'Status', value: (b) => b.status },
@@ -41,14 +41,14 @@ export function backendFields(b: Backend): string {
   return renderFields([
     ['id', b.id],
     ['name', b.name],
-    ['provider', `${b.provider} (hardware: ${b.hardware_provider})`],
+    ['provider', `${b.qonduit.provider_name} (${b.qonduit.provider}; PlanQK SDK: ${b.provider}, hardware ${b.hardware_provider})`],
     ['type', b.type],
     ['status', b.status],
     ['access', b.access_type],
     ['qubits', String(c.qubit_count)],
     ['shots', `${c.shots_range.min} to ${c.shots_range.max}`],
     ['gates', c.gates.map((g) => g.name).join(' ') || '-'],
-    ['input formats', c.supported_input_formats.join(', ')],
+    ['input formats', b.qonduit.input_formats.join(', ') || '-'],
     ['connectivity', c.connectivity.fully_connected ? 'fully connected' : `${Object.keys(c.connectivity.graph).length} qubits with couplings`],
     ['about', b.documentation.description || '-'],
     ['docs', b.documentation.url || '-'],
@@ -80,10 +80,10 @@ export function jobFields(job: Job): string {
   return renderFields([
     ['id', job.id],
     ['name', job.name ?? '-'],
-    ['backend', `${job.backend_id} (${job.provider})`],
+    ['backend', `${job.backend_id} (${job.qonduit.provider_name})`],
     ['status', job.status],
     ['shots', String(job.shots)],
-    ['input', job.input_format],
+    ['input', job.qonduit.input_format],
     ['tags', job.tags.join(', ') || '-'],
     ['token', tokenSourceText(job.token_source)],
     ['created', shortDate(job.created_at)],

@@ -1,4 +1,5 @@
 import type { ProviderId } from '../providers/catalog';
+import type { PlanqkHardwareProvider, PlanqkSdkProvider } from '@qonduit/contract';
 import { SUPPORTED_GATES } from '../simulator/circuit';
 import { MAX_SIMULATOR_QUBITS } from '../simulator/statevector';
 
@@ -12,9 +13,12 @@ export type InputFormatName = 'OPEN_QASM_V3' | 'OPEN_QASM_V2' | 'IONQ_CIRCUIT_V1
 export interface BackendInfo {
   id: string;
   provider: BackendProvider;
-  /** PlanQK's upper-case provider name. */
-  planqk_provider: string;
-  hardware_provider: string;
+  /**
+   * How PlanQK's SDK sees the backend (README, PlanQK compatibility): the SDK family whose
+   * backend class can drive it, and the hardware maker where the SDK's enum names it.
+   */
+  planqk_provider: PlanqkSdkProvider;
+  hardware_provider: PlanqkHardwareProvider;
   name: string;
   /** The provider-side device the adapter submits to. */
   device: string;
@@ -37,8 +41,8 @@ export const BACKENDS: readonly BackendInfo[] = [
   {
     id: 'local.simulator',
     provider: 'local',
-    planqk_provider: 'LOCAL',
-    hardware_provider: 'QONDUIT',
+    planqk_provider: 'AWS',
+    hardware_provider: 'UNKNOWN',
     name: 'Local state-vector simulator',
     device: 'statevector',
     type: 'SIMULATOR',
@@ -55,7 +59,7 @@ export const BACKENDS: readonly BackendInfo[] = [
   {
     id: 'ionq.simulator',
     provider: 'ionq',
-    planqk_provider: 'IONQ',
+    planqk_provider: 'AZURE',
     hardware_provider: 'IONQ',
     name: 'IonQ cloud simulator',
     device: 'simulator',
@@ -73,7 +77,7 @@ export const BACKENDS: readonly BackendInfo[] = [
   {
     id: 'ionq.qpu.aria-1',
     provider: 'ionq',
-    planqk_provider: 'IONQ',
+    planqk_provider: 'AZURE',
     hardware_provider: 'IONQ',
     name: 'IonQ Aria 1',
     device: 'qpu.aria-1',
@@ -127,8 +131,8 @@ export const BACKENDS: readonly BackendInfo[] = [
   {
     id: 'aqt.simulator',
     provider: 'aqt',
-    planqk_provider: 'AQT',
-    hardware_provider: 'AQT',
+    planqk_provider: 'AZURE',
+    hardware_provider: 'UNKNOWN',
     name: 'AQT offline simulator',
     device: 'default/offline_simulator_no_noise',
     type: 'SIMULATOR',
@@ -145,15 +149,15 @@ export const BACKENDS: readonly BackendInfo[] = [
   {
     id: 'iqm.garnet',
     provider: 'iqm',
-    planqk_provider: 'IQM',
-    hardware_provider: 'IQM',
+    planqk_provider: 'AWS',
+    hardware_provider: 'UNKNOWN',
     name: 'IQM Garnet',
     device: 'garnet',
     type: 'QPU',
     qubit_count: 20,
     native_gates: ['prx', 'cz'],
     shots: { min: 1, max: 100_000 },
-    input_formats: ['OPEN_QASM_V3', 'OPEN_QASM_V2'],
+    input_formats: ['BRAKET_OPEN_QASM_V3', 'OPEN_QASM_V3', 'OPEN_QASM_V2'],
     description: 'A 20-qubit superconducting processor (square lattice).',
     url: 'https://meetiqm.com/',
     location: 'IQM Resonance',

@@ -7,8 +7,12 @@ import {
   CircuitError,
   assertTerminalMeasurements,
   backendById,
+  drivableByPlanqkQiskit,
   fromIonqCircuit,
+  isPlanqkInputFormat,
   parseQasm,
+  planqkGateNames,
+  planqkInputFormats,
   providerById,
 } from '@qonduit/runtime';
 import type { BackendInfo, Circuit, ProviderId } from '@qonduit/runtime';
@@ -20,20 +24,22 @@ import type { CredentialResolver } from './credential-resolver';
 import * as store from './jobs.store';
 
 export function toJobResponse(job: Job) {
+  const format = job.input_format as InputFormat;
   return {
     id: job.id,
     backend_id: job.backend_id,
-    provider: backendById(job.backend_id)?.planqk_provider ?? job.provider.toUpperCase(),
+    provider: backendById(job.backend_id)?.planqk_provider ?? ('UNKNOWN' as const),
     status: job.status,
     shots: job.shots,
     name: job.name,
     tags: JSON.parse(job.tags) as string[],
-    input_format: job.input_format as InputFormat,
+    input_format: isPlanqkInputFormat(format) ? format : null,
     created_at: job.created_at,
     started_at: job.started_at,
     ended_at: job.ended_at,
     token_source: job.token_source,
     error_message: job.error_message,
+    qonduit: { provider: job.provider, provider_name: providerLabel(job.provider), input_format: format },
   };
 }
 
@@ -114,9 +120,9 @@ export function createJobService(deps: {
       }
       const backend = backendById(body.backend_id);
       if (!backend) throw new AppError('not_found', `There is no backend '${body.backend_id}'; GET /quantum/backends lists them`);
-      if (body.provider && body.provider.toUpperCase() !== backend.planqk_provider) {
-        throw new AppError('validation_failed', `${backend.id} is a ${backend.planqk_provider} backend, not ${body.provider}`, {
-          details: [{ field: 'provider', message: `must be ${backend.planqk_provider}` }],
+      if (body.provider && !backendMatchesProvider(backend, body.provider)) {
+        throw new AppError('validation_failed', `${backend.id} is a ${backend.planqk_provider} backend (${providerLabel(backend.provider)}), not ${body.provider}`, {
+          details: [{ field: 'provider', message: `must be ${backend.planqk_provider} or ${backend.provider}` }],
         });
       }
       const circuit = readCircuit(body.input_format, body.input);
@@ -232,9 +238,12 @@ export function createJobService(deps: {
     },
 
     /** Backends in PlanQK's shape, with access_type for the caller's context. */
-    async backends(principal: Principal, org: OrgContext | null, providerFilter?: string) {
+    async backends(principal: Principal, org: OrgContext | null, filter: { provider?: string; onlyQiskit?: string }) {
       const ownTokens = new Map((await deps.providerTokens.list(accountOf(principal, org))).map((t) => [t.provider, t]));
-      const list = BACKENDS.filter((b) => !providerFilter || b.planqk_provider === providerFilter.toUpperCase());
+      const onlyQiskit = filter.onlyQiskit?.toLowerCase() === 'true';
+      const list = BACKENDS.filter(
+        (b) => (!filter.provider || backendMatchesProvider(b, filter.provider)) && (!onlyQiskit || drivableByPlanqkQiskit(b)),
+      );
       return list.map((b) => toBackendResponse(b, b.provider !== 'local' && !ownTokens.has(b.provider) && resolver.hasPlatformCredential(b.provider)));
     },
 
@@ -263,6 +272,12 @@ export function createJobService(deps: {
 
 export type JobService = ReturnType<typeof createJobService>;
 
+/** A provider named either as PlanQK's SDK family (`AZURE`) or as ours (`ionq`), in any case. */
+function backendMatchesProvider(b: BackendInfo, name: string): boolean {
+  const upper = name.toUpperCase();
+  return upper === b.planqk_provider || upper === b.provider.toUpperCase();
+}
+
 function toBackendResponse(b: BackendInfo, payPerUse: boolean) {
   return {
     id: b.id,
@@ -276,17 +291,19 @@ function toBackendResponse(b: BackendInfo, payPerUse: boolean) {
     documentation: { description: b.description, url: b.url, location: b.location },
     configuration: {
       qubit_count: b.qubit_count,
-      gates: b.native_gates.map((name) => ({ name, native_gate: true })),
+      gates: planqkGateNames(b).map((name) => ({ name, native_gate: true })),
       instructions: [...b.native_gates, 'measure', 'barrier'],
       qubits: Array.from({ length: Math.min(b.qubit_count, 1000) }, (_, i) => ({ id: String(i) })),
       connectivity: { fully_connected: b.fully_connected, graph: {} },
       shots_range: { min: b.shots.min, max: b.shots.max },
-      supported_input_formats: [...b.input_formats],
+      supported_input_formats: planqkInputFormats(b),
       memory_result_supported: b.provider === 'local',
     },
+    qonduit: { provider: b.provider, provider_name: providerLabel(b.provider), input_formats: [...b.input_formats] },
   };
 }
 
-export function providerLabel(provider: ProviderId | 'local'): string {
+/** A provider's display name from our provider id (`local` for the built-in simulator). */
+export function providerLabel(provider: string): string {
   return provider === 'local' ? 'Local simulator' : (providerById(provider)?.display_name ?? provider);
 }

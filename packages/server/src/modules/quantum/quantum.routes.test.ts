@@ -83,8 +83,8 @@ describe('jobs that spend provider access tokens', () => {
     expect((await maintainer.request({ method: 'PUT', url: `/api/v1/orgs/${orgId}/provider-tokens/ionq`, payload: { credentials: { api_key: IONQ_ORG_KEY } } })).statusCode).toBe(201);
     const res = await submit(asViewer(), { backend_id: 'ionq.simulator', provider: 'IONQ', name: 'bell', tags: ['demo'] });
     expect(res.statusCode).toBe(201);
-    const job = res.json<{ id: string; token_source: string; provider: string; status: string }>();
-    expect(job).toMatchObject({ token_source: 'organization', provider: 'IONQ', status: 'PENDING' });
+    const job = res.json<{ id: string; token_source: string; provider: string; status: string; qonduit: { provider: string } }>();
+    expect(job).toMatchObject({ token_source: 'organization', provider: 'AZURE', status: 'PENDING', qonduit: { provider: 'ionq', provider_name: 'IonQ' } });
     const final = await waitForFinal(asViewer(), job.id);
     expect(final).toMatchObject({ status: 'COMPLETED', token_source: 'organization' });
     const submitCall = ionq.requests.find((r) => r.method === 'POST' && r.path.endsWith('/jobs'));
@@ -237,8 +237,9 @@ describe('the local simulator and submission checks', () => {
 
 describe('backends', () => {
   it("lists backends in PlanQK's shape with access_type and the token validity of the caller's context", async () => {
-    const list = (await t.request({ method: 'GET', url: '/quantum/backends?provider=IONQ', headers: asViewer() })).json<Array<{ id: string; provider: string; access_type: string; configuration: { qubit_count: number; supported_input_formats: string[] } }>>();
-    expect(list.map((b) => b.provider)).toEqual(list.map(() => 'IONQ'));
+    const list = (await t.request({ method: 'GET', url: '/quantum/backends?provider=IONQ', headers: asViewer() })).json<Array<{ id: string; provider: string; access_type: string; qonduit: { provider: string }; configuration: { qubit_count: number; supported_input_formats: string[] } }>>();
+    expect(list.map((b) => b.id)).toEqual(['ionq.simulator', 'ionq.qpu.aria-1']);
+    expect(list.map((b) => [b.provider, b.qonduit.provider])).toEqual(list.map(() => ['AZURE', 'ionq']));
     expect(list.find((b) => b.id === 'ionq.simulator')).toMatchObject({ access_type: 'TOKEN_BASED', configuration: { qubit_count: 29 } });
     const status = await t.request({ method: 'GET', url: '/quantum/backends/ionq.simulator/status', headers: asViewer() });
     expect(status.json()).toMatchObject({ status: 'ONLINE', provider_token_valid: true });

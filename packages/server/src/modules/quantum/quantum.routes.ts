@@ -6,6 +6,7 @@ import {
   JobListQuery,
   JobPage,
   JobParams,
+  JobQuery,
   JobResponse,
   JobResultResponse,
   JobStatusResponse,
@@ -26,7 +27,7 @@ export const quantumRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = as
   app.get(
     '/quantum/backends',
     { config: { access: 'read_api' }, schema: { tags, summary: 'Backends, with access_type for the caller', querystring: BackendQuery, response: withErrors({ 200: Type.Array(BackendResponse) }) } },
-    async (request) => jobs.backends(principalOf(request), request.orgContext, request.query.provider),
+    async (request) => jobs.backends(principalOf(request), request.orgContext, request.query),
   );
 
   app.get(
@@ -69,25 +70,25 @@ export const quantumRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = as
 
   app.get(
     '/quantum/jobs/:id',
-    { config: { access: 'read_api' }, schema: { tags, summary: 'One job', params: JobParams, response: withErrors({ 200: JobResponse }) } },
+    { config: { access: 'read_api' }, schema: { tags, summary: 'One job', params: JobParams, querystring: JobQuery, response: withErrors({ 200: JobResponse }) } },
     async (request) => jobs.get(principalOf(request), request.orgContext, request.params.id),
   );
 
   app.get(
     '/quantum/jobs/:id/status',
-    { config: { access: 'read_api' }, schema: { tags, summary: "A job's status", params: JobParams, response: withErrors({ 200: JobStatusResponse }) } },
+    { config: { access: 'read_api' }, schema: { tags, summary: "A job's status", params: JobParams, querystring: JobQuery, response: withErrors({ 200: JobStatusResponse }) } },
     async (request) => ({ status: (await jobs.get(principalOf(request), request.orgContext, request.params.id)).status }),
   );
 
   app.get(
     '/quantum/jobs/:id/result',
-    { config: { access: 'read_api' }, schema: { tags, summary: "A completed job's counts", params: JobParams, response: withErrors({ 200: JobResultResponse }) } },
+    { config: { access: 'read_api' }, schema: { tags, summary: "A completed job's counts", params: JobParams, querystring: JobQuery, response: withErrors({ 200: JobResultResponse }) } },
     async (request) => jobs.result(principalOf(request), request.orgContext, request.params.id),
   );
 
   app.delete(
     '/quantum/jobs/:id',
-    { config: { access: 'quantum_tokens' }, schema: { tags, summary: 'Cancel a job (reaches the provider)', params: JobParams, response: withErrors({ 204: Type.Null() }) } },
+    { config: { access: 'quantum_tokens' }, schema: { tags, summary: 'Cancel a job (reaches the provider)', params: JobParams, querystring: JobQuery, response: withErrors({ 204: Type.Null() }) } },
     async (request, reply) => {
       await jobs.cancel(principalOf(request), request.orgContext, request.params.id);
       return reply.status(204).send(null);

@@ -23,7 +23,7 @@ export function RunJobForm({ client, accountLabel, onSubmitted }: Props) {
   const action = useAction();
   const errors = fieldErrors(action.error);
 
-  const qasmBackends = (backends.data ?? []).filter((b) => b.configuration.supported_input_formats.some((f) => f.includes('QASM')));
+  const qasmBackends = (backends.data ?? []).filter((b) => b.qonduit.input_formats.some((f) => f.includes('QASM')));
   const backend = qasmBackends.find((b) => b.id === backendId);
   const range = backend?.configuration.shots_range;
 
