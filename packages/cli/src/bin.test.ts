@@ -1,5 +1,5 @@
-import { startTestServer } from '@qonduit/sdk/testing';
-import type { TestServer, TestUser } from '@qonduit/sdk/testing';
+import { startTestServer } from '@qonduit/testing';
+import type { TestServer, TestUser } from '@qonduit/testing';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';

@@ -9,8 +9,8 @@ import {
   QonduitError,
   ValidationError,
 } from './errors';
-import { startTestServer } from './testing';
-import type { TestServer, TestUser } from './testing';
+import { startTestServer } from '@qonduit/testing';
+import type { TestServer, TestUser } from '@qonduit/testing';
 
 // The SDK against a real server listening on 127.0.0.1: every call crosses HTTP as in production.
 

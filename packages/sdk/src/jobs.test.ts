@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Qonduit } from './client';
 import { JobCancelledError, NotFoundError, ProviderError } from './errors';
 import { detectInputFormat } from './jobs';
-import { startFakeQuantumServer } from './fake-quantum-server';
-import type { FakeQuantumServer } from './fake-quantum-server';
+import { startFakeQuantumServer } from '@qonduit/testing';
+import type { FakeQuantumServer } from '@qonduit/testing';
 
 // Backends and jobs against a stand-in for the /quantum routes (the contract's shapes); the
 // end-to-end run against the real server comes with the server's quantum API.

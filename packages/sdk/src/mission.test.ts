@@ -2,8 +2,8 @@ import { startFakeIonq } from '@qonduit/runtime/testing';
 import type { FakeIonq } from '@qonduit/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationError, PermissionError, ValidationError } from './errors';
-import { startTestServer } from './testing';
-import type { TestServer } from './testing';
+import { startTestServer } from '@qonduit/testing';
+import type { TestServer } from '@qonduit/testing';
 
 // The whole mission through the SDK against a real server: an account, a token, an
 // organization with an IonQ token (a fake IonQ on 127.0.0.1), jobs on the local simulator and

@@ -1,7 +1,7 @@
 import { keyFilePath } from '@qonduit/core';
 import { startFakeIonq } from '@qonduit/runtime/testing';
 import type { FakeIonq } from '@qonduit/runtime/testing';
-import { startTestServer } from '@qonduit/sdk/testing';
+import { startTestServer } from '@qonduit/testing';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

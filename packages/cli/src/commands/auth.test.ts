@@ -1,5 +1,5 @@
-import { startTestServer } from '@qonduit/sdk/testing';
-import type { TestServer, TestUser } from '@qonduit/sdk/testing';
+import { startTestServer } from '@qonduit/testing';
+import type { TestServer, TestUser } from '@qonduit/testing';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';

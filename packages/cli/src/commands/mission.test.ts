@@ -1,7 +1,7 @@
 import { startFakeIonq } from '@qonduit/runtime/testing';
 import type { FakeIonq } from '@qonduit/runtime/testing';
-import { startTestServer } from '@qonduit/sdk/testing';
-import type { TestServer } from '@qonduit/sdk/testing';
+import { startTestServer } from '@qonduit/testing';
+import type { TestServer } from '@qonduit/testing';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

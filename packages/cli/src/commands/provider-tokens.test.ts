@@ -1,7 +1,7 @@
 import { startFakeIonq } from '@qonduit/runtime/testing';
 import type { FakeIonq } from '@qonduit/runtime/testing';
-import { startTestServer } from '@qonduit/sdk/testing';
-import type { TestServer, TestUser } from '@qonduit/sdk/testing';
+import { startTestServer } from '@qonduit/testing';
+import type { TestServer, TestUser } from '@qonduit/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../errors';
 import { createMachine } from '../testing';

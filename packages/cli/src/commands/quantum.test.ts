@@ -1,5 +1,5 @@
-import { startFakeQuantumServer } from '@qonduit/sdk/testing';
-import type { FakeQuantumServer } from '@qonduit/sdk/testing';
+import { startFakeQuantumServer } from '@qonduit/testing';
+import type { FakeQuantumServer } from '@qonduit/testing';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

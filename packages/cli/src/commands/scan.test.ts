@@ -1,6 +1,6 @@
 import { generatePat } from '@qonduit/core';
-import { startTestServer } from '@qonduit/sdk/testing';
-import type { TestServer, TestUser } from '@qonduit/sdk/testing';
+import { startTestServer } from '@qonduit/testing';
+import type { TestServer, TestUser } from '@qonduit/testing';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

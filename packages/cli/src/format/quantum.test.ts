@@ -1,5 +1,5 @@
 import type { Job } from '@qonduit/sdk';
-import { fakeBackend } from '@qonduit/sdk/testing';
+import { fakeBackend } from '@qonduit/testing';
 import { describe, expect, it } from 'vitest';
 import { accessText, jobFields, jobsTable, tokenSourceText } from './quantum';
 

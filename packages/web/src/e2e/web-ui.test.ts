@@ -1,6 +1,6 @@
 import { AuthenticationError } from '@qonduit/sdk';
-import { startTestServer } from '@qonduit/sdk/testing';
-import type { TestServer, TestUser } from '@qonduit/sdk/testing';
+import { startTestServer } from '@qonduit/testing';
+import type { TestServer, TestUser } from '@qonduit/testing';
 import { startFakeIonq } from '@qonduit/runtime/testing';
 import type { FakeIonq } from '@qonduit/runtime/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';

@@ -2,7 +2,7 @@
 // CLI tests of backends and jobs until the real routes land. Test-only.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Backend, Job, JobStatus, SubmitJobRequest } from './types';
+import type { Backend, Job, JobStatus, SubmitJobRequest } from '@qonduit/sdk';
 
 export interface RecordedRequest {
   method: string;

@@ -11,8 +11,8 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { Qonduit } from './client';
-import type { NewToken, Scope } from './types';
+import { Qonduit } from '@qonduit/sdk';
+import type { NewToken, Scope } from '@qonduit/sdk';
 
 export interface TestServerOptions {
   /** Server settings, as environment variables (QONDUIT_PROVIDER_IONQ_URL, ...). */
@@ -147,5 +147,3 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
 }
 
-export { fakeBackend, startFakeQuantumServer } from './fake-quantum-server';
-export type { FakeJobScript, FakeQuantumServer, RecordedRequest } from './fake-quantum-server';
