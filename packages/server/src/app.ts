@@ -8,7 +8,6 @@ import type { Config } from './config';
 import { loggerOptions } from './logger';
 import { accountRoutes } from './modules/accounts/accounts.routes';
 import { createAccountService } from './modules/accounts/accounts.service';
-import type { LoginLimits } from './modules/accounts/accounts.service';
 import { createInvalidationBus } from './cache/invalidation-bus';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { createAuditService } from './modules/audit/audit.service';
@@ -31,6 +30,7 @@ import { createOrgService } from './modules/orgs/orgs.service';
 import { registerAuth } from './plugins/auth';
 import type { Access } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
+import { createRateLimiter, registerRateLimits } from './plugins/rate-limit';
 import { registerOpenApi } from './plugins/openapi';
 import { registerValidation } from './plugins/validation';
 import { registerWebUi } from './plugins/web-ui';
@@ -42,7 +42,6 @@ export interface AppDeps {
   passwords: PasswordHasher;
   /** A pino instance to log to (tests pass one that writes to memory); else one from config. */
   logger?: FastifyBaseLogger;
-  loginLimits?: LoginLimits;
   /** The master keyring that seals provider tokens. */
   keyring: KeyringHolder;
   /** How adapters reach providers; tests pass fetch through to fake servers on 127.0.0.1. */
@@ -62,11 +61,17 @@ export interface RouteEntry {
 // Every API route must say what it needs (plugins/auth.ts); forgetting is a start-up error.
 const GUARDED_PREFIXES = ['/api/', '/my/', '/quantum', '/proxy', '/authorize'];
 
+// A hop count means "the nearest N proxies", as proxy-addr counts them.
+function trustProxyOption(setting: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting === false ? false : [...setting];
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { routeTable: RouteEntry[]; tokenVerifier: TokenVerifier; jobWorker: JobWorker }> {
   const { config, database, clock } = deps;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
@@ -89,13 +94,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   let webUi = false;
   registerErrorHandling(app, { webUi: () => webUi });
   await app.register(cookie);
+  const limiter = await createRateLimiter(database, config.rateLimits);
 
   const accounts = createAccountService({
     db: database.db,
     clock,
     passwords: deps.passwords,
     sessionTtlHours: config.sessionTtlHours,
-    ...(deps.loginLimits ? { loginLimits: deps.loginLimits } : {}),
+    limiter,
   });
   const orgs = createOrgService({ db: database.db, dialect: database.dialect, clock });
   const audit = createAuditService({ db: database.db, clock });
@@ -133,7 +139,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   app.addHook('onReady', async () => {
     if (deps.startWorker !== false) worker.start();
   });
+  // Expired sessions and ended rate-limit windows; every process sweeps, the deletes are idempotent.
+  let sweeper: NodeJS.Timeout | null = null;
+  app.addHook('onReady', async () => {
+    sweeper = setInterval(() => {
+      accounts.sweep().catch((err: unknown) => app.log.warn({ err }, 'sweeping expired sessions failed'));
+    }, config.sweepIntervalMs);
+    sweeper.unref();
+  });
   app.addHook('onClose', async () => {
+    if (sweeper) clearInterval(sweeper);
     await worker.stop();
     await verifier.close();
     await bus.close();
@@ -144,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     verifyPat: (token, ip) => verifier.verify(token, ip),
     membershipRole: (org, user) => orgs.membershipRole(org, user),
   });
+  registerRateLimits(app, limiter);
 
   await registerOpenApi(app);
   await app.register(healthRoutes, { db: database.db });

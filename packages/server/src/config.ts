@@ -1,6 +1,9 @@
 import { PROVIDER_IDS, ProviderUrlError, providerUrlsFromEnv, validateCredential } from '@qonduit/runtime';
 import type { ProviderId, ProviderUrls } from '@qonduit/runtime';
+import { isIP } from 'node:net';
 import path from 'node:path';
+import { RATE_LIMIT_DEFAULTS, RATE_LIMIT_NAMES } from './plugins/rate-limit';
+import type { RateLimitSetting, RateLimitSettings } from './plugins/rate-limit';
 import { DEFAULT_WEB_DIR } from './plugins/web-ui';
 
 export interface Config {
@@ -12,7 +15,17 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Secure cookies need HTTPS; on by default unless the server is only reachable over loopback. */
   readonly cookieSecure: boolean;
-  readonly trustProxy: boolean;
+  /**
+   * Which reverse proxies' X-Forwarded-For to believe for the client address (rate limits, audit):
+   * none (false), the nearest N hops, or the proxies at these addresses/CIDRs. Never every hop,
+   * which would let any client pick the address its limits are counted under.
+   */
+  readonly trustProxy: false | number | readonly string[];
+  /** Every rate limit (plugins/rate-limit.ts); null: off. */
+  readonly rateLimits: RateLimitSettings;
+  /** How often expired sessions and ended rate-limit windows are deleted, in milliseconds. */
+  readonly sweepIntervalMs: number;
+  readonly sessionTtlHours: number;
   readonly sessionTtlHours: number;
   /** Where each provider's API is (QONDUIT_PROVIDER_<ID>_URL); the proxy reaches only these. */
   readonly providerUrls: ProviderUrls;
@@ -75,6 +88,70 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(name, `expected true or false, got "${raw}"`);
 }
 
+const LOOPBACK_HOSTS = new Set(['localhost', '::1', '[::1]']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+// proxy-addr's names for the private ranges Fastify understands beside addresses and CIDRs.
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function trustProxy(env: NodeJS.ProcessEnv): Config['trustProxy'] {
+  const name = 'QONDUIT_TRUST_PROXY';
+  const raw = (env[name] ?? '').trim();
+  if (raw === '' || ['false', 'no', 'off', '0'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) {
+    throw new ConfigError(
+      name,
+      'trusting every X-Forwarded-For hop lets any client choose the address its rate limits count; ' +
+        'give the number of proxies in front of Qonduit (e.g. 1) or their addresses (e.g. 10.0.0.5,10.1.0.0/16)',
+    );
+  }
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 10) throw new ConfigError(name, `expected 1 to 10 proxy hops, got ${hops}`);
+    return hops;
+  }
+  const entries = raw.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    if (PROXY_RANGE_NAMES.has(entry)) continue;
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = family === 4 ? 32 : 128;
+    const validPrefix = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !validPrefix || extra !== undefined) {
+      throw new ConfigError(name, `"${entry}" is not a hop count, an IP address or a CIDR range (e.g. 10.0.0.0/8)`);
+    }
+  }
+  return Object.freeze(entries);
+}
+
+function rateLimits(env: NodeJS.ProcessEnv): RateLimitSettings {
+  const settings = {} as Record<(typeof RATE_LIMIT_NAMES)[number], RateLimitSetting | null>;
+  for (const limit of RATE_LIMIT_NAMES) {
+    const name = `QONDUIT_RATE_LIMIT_${limit.toUpperCase()}`;
+    const raw = (env[name] ?? '').trim();
+    const fallback = RATE_LIMIT_DEFAULTS[limit];
+    if (raw === '') {
+      settings[limit] = { points: fallback.points, seconds: fallback.seconds };
+      continue;
+    }
+    if (raw.toLowerCase() === 'off') {
+      settings[limit] = null;
+      continue;
+    }
+    const match = /^(\d{1,7})\/(\d{1,6})$/.exec(raw);
+    const points = Number(match?.[1]);
+    const seconds = Number(match?.[2]);
+    if (!match || points < 1 || seconds < 1 || seconds > 86_400) {
+      throw new ConfigError(name, `expected <attempts>/<seconds> (e.g. ${fallback.points}/${fallback.seconds}, at most a day) or off, got "${raw}"`);
+    }
+    settings[limit] = { points, seconds };
+  }
+  return Object.freeze(settings);
+}
+
 /** Parsed once at start-up; an invalid setting stops the server with a message naming it. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const databaseUrl = env.QONDUIT_DATABASE_URL || null;
@@ -99,8 +176,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir: path.resolve(env.QONDUIT_DATA_DIR || './data'),
     databaseUrl,
     logLevel: logLevel as Config['logLevel'],
-    cookieSecure: bool(env, 'QONDUIT_COOKIE_SECURE', false),
-    trustProxy: bool(env, 'QONDUIT_TRUST_PROXY', false),
+    cookieSecure: bool(env, 'QONDUIT_COOKIE_SECURE', !isLoopbackHost(host)),
+    trustProxy: trustProxy(env),
+    rateLimits: rateLimits(env),
+    sweepIntervalMs: integer(env, 'QONDUIT_SWEEP_INTERVAL_MS', 10 * 60_000, 1000, 24 * 3_600_000),
     sessionTtlHours: integer(env, 'QONDUIT_SESSION_TTL_HOURS', 24 * 14, 1, 24 * 365),
     providerUrls,
     platformCredentials: platformCredentials(env),

@@ -1,4 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPasswordHasher } from '@qonduit/core';
+import type { PasswordHasher } from '@qonduit/core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestApp, signUp } from '../../test/harness';
 import type { TestApp } from '../../test/harness';
 
@@ -7,8 +9,30 @@ beforeEach(async () => {
   t = await createTestApp();
 });
 afterEach(async () => {
+  vi.useRealTimers();
   await t.close();
 });
+
+/** A hasher that counts how many passwords it was asked to check. */
+function countingHasher(): PasswordHasher & { verified: number; hashed: number } {
+  const inner = createPasswordHasher({ log2Cost: 10 });
+  const counting = {
+    verified: 0,
+    hashed: 0,
+    async hash(password: string) {
+      counting.hashed++;
+      return inner.hash(password);
+    },
+    async verify(password: string, stored: string) {
+      counting.verified++;
+      return inner.verify(password, stored);
+    },
+  };
+  return counting;
+}
+
+const login = (email: string, pw: string, remoteAddress = '127.0.0.1') =>
+  t.request({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: pw }, remoteAddress });
 
 const password = 'correct horse battery staple';
 
@@ -90,18 +114,62 @@ describe('log-in and log-out', () => {
     expect(wrong.cookies).toHaveLength(0);
   });
 
-  it('limits failed log-ins per account, even with the right password afterwards, until the window passes', async () => {
+  it('limits failed log-ins per account from one address, even with the right password afterwards, until the window passes', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
     await signUp(t, 'Ada', 'ada@example.com');
     for (let i = 0; i < 10; i++) {
-      const r = await t.request({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'ada@example.com', password: 'wrong password!' } });
+      const r = await login('ada@example.com', 'wrong password!');
       expect(r.statusCode).toBe(401);
     }
-    const limited = await t.request({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'ada@example.com', password } });
+    const limited = await login('ada@example.com', password);
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(15 * 60);
+    expect(limited.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/try again/), request_id: expect.any(String) } });
+    vi.setSystemTime(Date.now() + 16 * 60_000);
     t.clock.advance(16 * 60_000);
-    const after = await t.request({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'ada@example.com', password } });
+    const after = await login('ada@example.com', password);
     expect(after.statusCode).toBe(200);
+  });
+
+  it('counts each attempt before the password check: of 50 parallel wrong guesses at most 10 are checked, the rest answer 429', async () => {
+    await t.close();
+    const hasher = countingHasher();
+    t = await createTestApp({ passwords: hasher });
+    await signUp(t, 'Ada', 'ada@example.com');
+    const checkedBefore = hasher.verified;
+    const answers = await Promise.all(Array.from({ length: 50 }, () => login('ada@example.com', 'wrong password!')));
+    const statuses = answers.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(40);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    // One decoy hash may be made for unknown emails; no more than 10 passwords were compared.
+    expect(hasher.verified - checkedBefore).toBeLessThanOrEqual(10);
+  });
+
+  it("does not lock the owner out when a stranger fails from another address (the per-address count is the stranger's)", async () => {
+    await signUp(t, 'Ada', 'ada@example.com');
+    for (let i = 0; i < 10; i++) expect((await login('ada@example.com', 'wrong password!', '203.0.113.9')).statusCode).toBe(401);
+    expect((await login('ada@example.com', password, '203.0.113.9')).statusCode).toBe(429);
+    expect((await login('ada@example.com', password, '198.51.100.20')).statusCode).toBe(200);
+  });
+
+  it("a successful log-in forgets the owner's earlier failures from that address", async () => {
+    await signUp(t, 'Ada', 'ada@example.com');
+    for (let i = 0; i < 9; i++) expect((await login('ada@example.com', 'wrong password!')).statusCode).toBe(401);
+    expect((await login('ada@example.com', password)).statusCode).toBe(200);
+    for (let i = 0; i < 9; i++) expect((await login('ada@example.com', 'wrong password!')).statusCode).toBe(401);
+    expect((await login('ada@example.com', password)).statusCode).toBe(200);
+  });
+
+  it('caps guesses at one account spread over many addresses with the looser account-wide limit', async () => {
+    await t.close();
+    t = await createTestApp({}, { QONDUIT_RATE_LIMIT_LOGIN_ACCOUNT: '5/900' });
+    await signUp(t, 'Ada', 'ada@example.com');
+    for (let i = 0; i < 5; i++) expect((await login('ada@example.com', 'wrong password!', `203.0.113.${i + 1}`)).statusCode).toBe(401);
+    expect((await login('ada@example.com', 'wrong password!', '203.0.113.99')).statusCode).toBe(429);
+    // Another account is untouched.
+    expect((await login('bob@example.com', 'wrong password!', '203.0.113.99')).statusCode).toBe(401);
   });
 
   it('limits failed log-ins per IP across accounts', async () => {
@@ -110,6 +178,38 @@ describe('log-in and log-out', () => {
     }
     const res = await t.request({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'other@example.com', password } });
     expect(res.statusCode).toBe(429);
+  });
+
+  it('limits sign-ups per address (20 an hour) before any password is hashed', async () => {
+    await t.close();
+    const hasher = countingHasher();
+    t = await createTestApp({ passwords: hasher });
+    const signup = (i: number) =>
+      t.request({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: `s${i}@example.com`, password, name: 'S' }, remoteAddress: '203.0.113.7' });
+    for (let i = 0; i < 20; i++) expect((await signup(i)).statusCode).toBe(201);
+    const hashed = hasher.hashed;
+    const refused = await signup(20);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    expect(hasher.hashed).toBe(hashed);
+    expect(await t.db.selectFrom('users').select('id').execute()).toHaveLength(20);
+    // Another address still signs up.
+    expect((await t.request({ method: 'POST', url: '/api/v1/auth/signup', payload: { email: 'other@example.com', password, name: 'O' }, remoteAddress: '198.51.100.1' })).statusCode).toBe(201);
+  });
+
+  it('sweeps expired sessions periodically', async () => {
+    await t.close();
+    t = await createTestApp({}, { QONDUIT_SWEEP_INTERVAL_MS: '1000' });
+    await signUp(t);
+    await signUp(t);
+    expect(await t.db.selectFrom('sessions').select('user_id').execute()).toHaveLength(2);
+    t.clock.advance(15 * 24 * 3_600_000);
+    for (let i = 0; i < 40; i++) {
+      if ((await t.db.selectFrom('sessions').select('user_id').execute()).length === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await t.db.selectFrom('sessions').select('user_id').execute()).toHaveLength(0);
   });
 
   it('ends the session at log-out', async () => {

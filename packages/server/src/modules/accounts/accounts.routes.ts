@@ -25,7 +25,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountService
   app.post(
     '/api/v1/auth/signup',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: 'signup' },
       schema: { tags: ['accounts'], summary: 'Create an account and sign in', body: SignupBody, response: withErrors({ 201: UserResponse }) },
     },
     async (request, reply) => {
@@ -46,7 +46,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountService
       const result = await accounts.login({ ...request.body, ip: request.ip });
       if (!result.ok) {
         if (result.retryAfterSeconds !== undefined) {
-          throw new AppError('rate_limited', 'Too many failed sign-in attempts; try again later', {
+          throw new AppError('rate_limited', `Too many sign-in attempts; try again in ${result.retryAfterSeconds} s`, {
             headers: { 'retry-after': String(result.retryAfterSeconds) },
           });
         }

@@ -2,6 +2,7 @@ import { AppError, newId, newSecret, sha256Hex } from '@qonduit/core';
 import type { Clock, PasswordHasher } from '@qonduit/core';
 import type { Database, User } from '@qonduit/db';
 import type { Kysely } from 'kysely';
+import type { RateLimitName, RateLimiter } from '../../plugins/rate-limit';
 import * as store from './accounts.store';
 
 export interface NewSessionTokens {
@@ -12,14 +13,6 @@ export interface NewSessionTokens {
   expiresAt: Date;
 }
 
-export interface LoginLimits {
-  perIp: number;
-  perAccount: number;
-  windowMinutes: number;
-}
-
-export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perIp: 50, perAccount: 10, windowMinutes: 15 };
-
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -29,19 +22,12 @@ export function createAccountService(deps: {
   clock: Clock;
   passwords: PasswordHasher;
   sessionTtlHours: number;
-  loginLimits?: LoginLimits;
+  limiter: RateLimiter;
 }) {
-  const { db, clock, passwords } = deps;
-  const limits = deps.loginLimits ?? DEFAULT_LOGIN_LIMITS;
+  const { db, clock, passwords, limiter } = deps;
   // A hash to verify against when the email is unknown, so that the answer takes as long as
   // for a known one and does not tell which emails have accounts.
   let decoyHash: Promise<string> | null = null;
-
-  function windowStart(): { start: string; end: Date } {
-    const size = limits.windowMinutes * 60_000;
-    const start = Math.floor(clock.now().getTime() / size) * size;
-    return { start: new Date(start).toISOString(), end: new Date(start + size) };
-  }
 
   async function createSession(userId: string, ip: string, userAgent: string | undefined): Promise<NewSessionTokens> {
     const sessionSecret = newSecret();
@@ -76,27 +62,35 @@ export function createAccountService(deps: {
 
     createSession,
 
-    async login(input: { email: string; password: string; ip: string }): Promise<{ ok: true; user: User } | { ok: false; retryAfterSeconds?: number }> {
+    /**
+     * Every attempt is counted before the password is checked, in one atomic step per key, so
+     * that parallel guesses cannot all slip in under the limit (plugins/rate-limit.ts says which
+     * keys and why). A refused attempt is told when to retry and checks no password.
+     */
+    async login(input: { email: string; password: string; ip: string }): Promise<{ ok: true; user: User } | { ok: false; retryAfterSeconds?: number; limit?: RateLimitName }> {
       const email = normalizeEmail(input.email);
-      const ipKey = `ip:${input.ip}`;
-      const accountKey = `account:${sha256Hex(email)}`;
-      const window = windowStart();
-      const counts = await store.countLoginFailures(db, [ipKey, accountKey], window.start);
-      const ipCount = counts.find((c) => c.key === ipKey)?.count ?? 0;
-      const accountCount = counts.find((c) => c.key === accountKey)?.count ?? 0;
-      if (ipCount >= limits.perIp || accountCount >= limits.perAccount) {
-        const retry = Math.max(1, Math.ceil((window.end.getTime() - clock.now().getTime()) / 1000));
-        return { ok: false, retryAfterSeconds: retry };
+      const account = sha256Hex(email);
+      const keys: Array<[RateLimitName, string]> = [
+        ['login_ip', input.ip],
+        ['login_account_ip', `${account}|${input.ip}`],
+        ['login_account', account],
+      ];
+      for (const [i, [name, key]] of keys.entries()) {
+        const hit = await limiter.hit(name, key);
+        if (!hit.ok) {
+          // Only attempts that reach the password check count against the other keys.
+          for (const [earlier, earlierKey] of keys.slice(0, i)) await limiter.refund(earlier, earlierKey);
+          return { ok: false, retryAfterSeconds: hit.retryAfterSeconds, limit: name };
+        }
       }
       const user = await store.findUserByEmail(db, email);
       decoyHash ??= passwords.hash(newSecret());
       const valid = await passwords.verify(input.password, user?.password_hash ?? (await decoyHash));
-      if (!user || !valid) {
-        await store.addLoginFailure(db, ipKey, window.start);
-        await store.addLoginFailure(db, accountKey, window.start);
-        return { ok: false };
-      }
-      await store.clearLoginFailures(db, accountKey);
+      if (!user || !valid) return { ok: false };
+      // The owner got in: their own failures from here are forgotten, and this attempt was no failure.
+      await limiter.reset('login_account_ip', `${account}|${input.ip}`);
+      await limiter.refund('login_ip', input.ip);
+      await limiter.refund('login_account', account);
       return { ok: true, user };
     },
 
@@ -116,11 +110,14 @@ export function createAccountService(deps: {
       return user;
     },
 
-    /** Housekeeping: expired sessions and old rate-limit windows. */
-    async sweep(): Promise<void> {
+    /** Housekeeping: expired sessions, ended rate-limit windows, and the old failure table's rows. */
+    async sweep(): Promise<{ sessions: number }> {
       const now = clock.now();
-      await store.deleteExpiredSessions(db, now.toISOString());
-      await store.deleteOldLoginFailures(db, new Date(now.getTime() - 2 * limits.windowMinutes * 60_000).toISOString());
+      const sessions = await store.deleteExpiredSessions(db, now.toISOString());
+      await limiter.sweep();
+      // Sign-in failures were counted in login_failures before the limiter; nothing adds rows now.
+      await store.deleteOldLoginFailures(db, now.toISOString());
+      return { sessions };
     },
   };
 }

@@ -37,29 +37,9 @@ export async function deleteSession(db: Db, idDigest: string): Promise<void> {
   await db.deleteFrom('sessions').where('id_digest', '=', idDigest).execute();
 }
 
-export async function deleteExpiredSessions(db: Db, nowIso: string): Promise<void> {
-  await db.deleteFrom('sessions').where('expires_at', '<=', nowIso).execute();
-}
-
-export async function countLoginFailures(db: Db, keys: string[], windowStart: string) {
-  return db
-    .selectFrom('login_failures')
-    .select(['key', 'count'])
-    .where('key', 'in', keys)
-    .where('window_start', '=', windowStart)
-    .execute();
-}
-
-export async function addLoginFailure(db: Db, key: string, windowStart: string): Promise<void> {
-  await db
-    .insertInto('login_failures')
-    .values({ key, window_start: windowStart, count: 1 })
-    .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet((eb) => ({ count: eb('login_failures.count', '+', 1) })))
-    .execute();
-}
-
-export async function clearLoginFailures(db: Db, key: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('key', '=', key).execute();
+export async function deleteExpiredSessions(db: Db, nowIso: string): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('expires_at', '<=', nowIso).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export async function deleteOldLoginFailures(db: Db, beforeIso: string): Promise<void> {

@@ -62,7 +62,7 @@ export const orgRoutes: FastifyPluginAsyncTypebox<{ orgs: OrgService; accounts: 
 
   app.post(
     '/api/v1/orgs/:org/members',
-    { config: { access: 'api' }, schema: { tags, summary: 'Add an existing user by email (owners)', params: OrgParams, body: AddMemberBody, response: withErrors({ 201: MemberResponse }) } },
+    { config: { access: 'api', rateLimit: 'member_add' }, schema: { tags, summary: 'Add an existing user by email (owners)', params: OrgParams, body: AddMemberBody, response: withErrors({ 201: MemberResponse }) } },
     async (request, reply) => reply.status(201).send(await orgs.addMember(principalOf(request).userId, request.params.org, request.body)),
   );
 

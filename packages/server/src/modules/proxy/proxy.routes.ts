@@ -143,7 +143,7 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyOptions> = async (app, 
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'],
     url: '/proxy/:provider/*',
     bodyLimit: PROXY_BODY_LIMIT,
-    config: { access: 'quantum_tokens' },
+    config: { access: 'quantum_tokens', rateLimit: 'proxy' },
     schema: {
       tags: ['provider proxy'],
       summary: "Forwards to the provider's API with the resolved provider token in the provider's own scheme",

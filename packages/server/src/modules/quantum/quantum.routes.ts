@@ -44,7 +44,7 @@ export const quantumRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = as
 
   app.post(
     '/quantum/jobs',
-    { config: { access: 'quantum_tokens' }, schema: { tags, summary: "Submit a job (spends the context's provider token)", body: SubmitJobBody, response: withErrors({ 201: JobResponse }) } },
+    { config: { access: 'quantum_tokens', rateLimit: 'job_submit' }, schema: { tags, summary: "Submit a job (spends the context's provider token)", body: SubmitJobBody, response: withErrors({ 201: JobResponse }) } },
     async (request, reply) => {
       const key = request.headers['idempotency-key'];
       if (typeof key === 'string' && (key.length === 0 || key.length > 200)) {

@@ -22,7 +22,7 @@ const tags = ['personal access tokens'];
 export const tokenRoutes: FastifyPluginAsyncTypebox<{ tokens: TokenService; accounts: AccountService }> = async (app, { tokens, accounts }) => {
   app.post(
     '/api/v1/user/tokens',
-    { config: { access: 'api' }, schema: { tags, summary: 'Create a personal access token (the secret is in this answer only)', body: CreateTokenBody, response: withErrors({ 201: NewTokenResponse }) } },
+    { config: { access: 'api', rateLimit: 'token_create' }, schema: { tags, summary: 'Create a personal access token (the secret is in this answer only)', body: CreateTokenBody, response: withErrors({ 201: NewTokenResponse }) } },
     async (request, reply) => reply.status(201).send(await tokens.create(principalOf(request), request.ip, request.body)),
   );
 
@@ -55,14 +55,14 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ tokens: TokenService; acco
 
   app.post(
     '/api/v1/user/tokens/:id/rotate',
-    { config: { access: 'api' }, schema: { tags, summary: 'Revoke a token and issue its successor', params: TokenParams, body: Type.Union([RotateTokenBody, Type.Null()]), response: withErrors({ 200: NewTokenResponse }) } },
+    { config: { access: 'api', rateLimit: 'token_create' }, schema: { tags, summary: 'Revoke a token and issue its successor', params: TokenParams, body: Type.Union([RotateTokenBody, Type.Null()]), response: withErrors({ 200: NewTokenResponse }) } },
     async (request) => tokens.rotate(principalOf(request), request.ip, request.params.id, request.body ?? {}),
   );
 
   app.post(
     '/api/v1/tokens/revoke',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: 'leaked_token_revoke' },
       schema: {
         tags,
         summary: 'Revoke leaked tokens (no authentication; answers only how many were revoked)',
