@@ -29,7 +29,8 @@ import { orgRoutes } from './modules/orgs/orgs.routes';
 import { createOrgService } from './modules/orgs/orgs.service';
 import { registerAuth } from './plugins/auth';
 import type { Access } from './plugins/auth';
-import { registerErrorHandling } from './plugins/errors';
+import { registerEdge } from './plugins/edge';
+import { frameworkErrorHandler, registerErrorHandling } from './plugins/errors';
 import { createRateLimiter, registerRateLimits } from './plugins/rate-limit';
 import { registerOpenApi } from './plugins/openapi';
 import { registerValidation } from './plugins/validation';
@@ -72,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
     trustProxy: trustProxyOption(config.trustProxy),
+    frameworkErrors: frameworkErrorHandler,
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
@@ -93,6 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   registerValidation(app);
   let webUi = false;
   registerErrorHandling(app, { webUi: () => webUi });
+  await registerEdge(app);
   await app.register(cookie);
   const limiter = await createRateLimiter(database, config.rateLimits);
 

@@ -59,6 +59,20 @@ export function sendError(
   return reply.status(ERROR_STATUS[code]).type('application/json').send(body);
 }
 
+/**
+ * Errors Fastify meets before routing (a malformed percent-escape in the path): no hook runs for
+ * them, so the headers every answer carries are set here.
+ */
+export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  void reply.headers({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+  if (err.code === 'FST_ERR_BAD_URL') {
+    void sendError(request, reply, 'validation_failed', 'The URL is malformed: it has an invalid percent-escape', [{ field: 'url', message: 'has an invalid percent-escape' }]);
+    return;
+  }
+  request.log.error({ err }, 'unexpected framework error');
+  void sendError(request, reply, 'internal', 'Something went wrong on our side; the request ID helps us find it');
+}
+
 // One handler maps every error to {error:{code, message, request_id, details?}}. Anything not
 // expected is logged with its cause and answered with a plain 500.
 export function registerErrorHandling(app: FastifyInstance, options: { webUi: () => boolean } = { webUi: () => false }): void {
