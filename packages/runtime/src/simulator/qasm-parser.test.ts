@@ -251,7 +251,7 @@ describe('errors name the line, the column and what is wrong', () => {
     const lines = ['OPENQASM 2.0;', 'qreg q[1];', 'gate g0 a { x a; x a; x a; x a; }'];
     for (let i = 1; i <= 12; i++) lines.push(`gate g${i} a { g${i - 1} a; g${i - 1} a; g${i - 1} a; g${i - 1} a; }`);
     lines.push('g12 q[0];');
-    expect(() => parseQasm(lines.join('\n'))).toThrow(/more than 1000000 operations/);
-    expect(() => parseQasm('OPENQASM 2.0; qreg q[1]; x q; x q; x q;', { maxOps: 2 })).toThrow(/more than 2 operations/);
+    expect(() => parseQasm(lines.join('\n'))).toThrow(/exceeds the limit of 250000 operations \(MAX_OPERATIONS\)/);
+    expect(() => parseQasm('OPENQASM 2.0; qreg q[1]; x q; x q; x q;', { maxOps: 2 })).toThrow(/exceeds the limit of 2 operations/);
   });
 });
