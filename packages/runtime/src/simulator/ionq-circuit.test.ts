@@ -3,6 +3,7 @@ import { CircuitError, GATE_SPECS, SUPPORTED_GATES } from './circuit';
 import type { Circuit, GateOp, Op } from './circuit';
 import { fromIonqCircuit, toIonqCircuit, toQasm3 } from './ionq-circuit';
 import type { IonqCircuit } from './ionq-circuit';
+import { MAX_IONQ_GATES, MAX_IONQ_JSON_DEPTH, MAX_OPERATIONS } from './limits';
 import { parseQasm } from './qasm-parser';
 import { createRng, runCircuit, simulate } from './statevector';
 import type { StateVector } from './statevector';
@@ -207,5 +208,50 @@ describe('writing OpenQASM 3', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+function refusal(run: () => unknown): CircuitError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof CircuitError) return error;
+    throw error;
+  }
+  throw new Error('expected a CircuitError');
+}
+
+describe('the IonQ reader is bounded too', () => {
+  const h = { gate: 'h', target: 0 };
+
+  it('refuses more gate entries than MAX_IONQ_GATES', () => {
+    const error = refusal(() => fromIonqCircuit({ qubits: 1, circuit: Array<unknown>(MAX_IONQ_GATES + 1).fill(h) }));
+    expect(error.message).toMatch(`exceeds the limit of ${MAX_IONQ_GATES} gates (MAX_IONQ_GATES)`);
+  });
+
+  it('counts the operations that multi-target entries broadcast to', () => {
+    const targets = Array.from({ length: 1024 }, (_, i) => i);
+    const circuit = Array<unknown>(Math.ceil(MAX_OPERATIONS / 1024) + 1).fill({ gate: 'h', targets });
+    const error = refusal(() => fromIonqCircuit({ qubits: 1024, circuit }));
+    expect(error.message).toMatch(`exceeds the limit of ${MAX_OPERATIONS} operations (MAX_OPERATIONS)`);
+    expect(error.message).toMatch(/circuit\[\d+\]/);
+  });
+
+  it('refuses deeply nested JSON anywhere in the input without walking it recursively', () => {
+    let deep: unknown = 0;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    for (const input of [
+      { qubits: 1, circuit: [h], gateset: deep },
+      { qubits: 1, circuit: [h], format: deep },
+      { qubits: 1, circuit: [{ gate: 'rx', target: 0, rotation: deep }] },
+    ]) {
+      expect(refusal(() => fromIonqCircuit(input)).message).toMatch(
+        `exceeds the limit of ${MAX_IONQ_JSON_DEPTH} levels (MAX_IONQ_JSON_DEPTH)`,
+      );
+    }
+  });
+
+  it('still reads an ordinary circuit', () => {
+    expect(fromIonqCircuit({ qubits: 2, circuit: [h, { gate: 'cnot', control: 0, target: 1 }] }).ops).toHaveLength(2);
   });
 });

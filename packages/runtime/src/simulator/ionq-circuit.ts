@@ -1,5 +1,6 @@
 import { assertTerminalMeasurements, CircuitError, validateCircuit } from './circuit';
 import type { Circuit, GateName, GateOp, Op } from './circuit';
+import { MAX_IONQ_GATES, MAX_IONQ_JSON_DEPTH, MAX_IONQ_QUBITS, MAX_OPERATIONS } from './limits';
 
 // IonQ's JSON circuit format with the "qis" gate set (docs.ionq.com, "Writing quantum
 // programs"): {qubits, circuit: [{gate, target|targets, control|controls, rotation}]}.
@@ -39,11 +40,36 @@ const ONE_QUBIT: ReadonlyMap<string, GateName> = new Map([
 ]);
 const ALLOWED_KEYS = new Set(['gate', 'target', 'targets', 'control', 'controls', 'rotation']);
 const TOP_LEVEL_KEYS = new Set(['qubits', 'circuit', 'gateset', 'format']);
-// IonQ caps its QPUs far below this; the bound only keeps nonsense input cheap to refuse.
-const MAX_IONQ_QUBITS = 1024;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Refuses input nested deeper than any IonQ circuit can be, walking it with an explicit stack.
+ * What is refused here is never handed to code that recurses over it (JSON.stringify when the
+ * job is stored, an error message quoting a value), where deep nesting overflows the stack.
+ */
+function assertJsonDepth(input: unknown): void {
+  const stack: Array<[unknown, number]> = [[input, 1]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [value, depth] = item;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_IONQ_JSON_DEPTH) {
+      throw new CircuitError(
+        `the IonQ circuit nests arrays and objects more than ${MAX_IONQ_JSON_DEPTH} levels deep, which exceeds the limit of ${MAX_IONQ_JSON_DEPTH} levels (MAX_IONQ_JSON_DEPTH)`,
+      );
+    }
+    for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push([child, depth + 1]);
+  }
+}
+
+/** A short, safe rendering of any JSON value for an error message. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /**
@@ -56,13 +82,20 @@ export function fromIonqCircuit(input: unknown): Circuit {
   for (const key of Object.keys(input)) {
     if (!TOP_LEVEL_KEYS.has(key)) throw new CircuitError(`unknown field '${key}' in the IonQ circuit`);
   }
+  const { qubits, circuit } = input;
+  // Counted before anything walks the entries.
+  if (Array.isArray(circuit) && circuit.length > MAX_IONQ_GATES) {
+    throw new CircuitError(
+      `the IonQ circuit has ${circuit.length} gates, which exceeds the limit of ${MAX_IONQ_GATES} gates (MAX_IONQ_GATES)`,
+    );
+  }
+  assertJsonDepth(input);
   if (input.gateset !== undefined && input.gateset !== 'qis') {
-    throw new CircuitError(`IonQ gateset ${JSON.stringify(input.gateset)} is not supported (only "qis")`);
+    throw new CircuitError(`IonQ gateset ${describe(input.gateset)} is not supported (only "qis")`);
   }
   if (input.format !== undefined && typeof input.format !== 'string') {
     throw new CircuitError("'format' must be a string");
   }
-  const { qubits, circuit } = input;
   if (typeof qubits !== 'number' || !Number.isInteger(qubits) || qubits < 1 || qubits > MAX_IONQ_QUBITS) {
     throw new CircuitError(`'qubits' must be an integer from 1 to ${MAX_IONQ_QUBITS}`);
   }
@@ -70,7 +103,14 @@ export function fromIonqCircuit(input: unknown): Circuit {
 
   const ops: Op[] = [];
   circuit.forEach((entry: unknown, index) => {
-    for (const op of readGate(entry, index, qubits)) ops.push(op);
+    // An entry with several targets stands for one gate on each.
+    const gates = readGate(entry, index, qubits);
+    if (ops.length + gates.length > MAX_OPERATIONS) {
+      throw new CircuitError(
+        `circuit[${index}] takes the circuit to ${ops.length + gates.length} operations, which exceeds the limit of ${MAX_OPERATIONS} operations (MAX_OPERATIONS)`,
+      );
+    }
+    for (const op of gates) ops.push(op);
   });
   return { qubits, clbits: 0, ops };
 }
