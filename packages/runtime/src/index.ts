@@ -7,6 +7,24 @@ export { fromIonqCircuit, toIonqCircuit, toQasm3 } from './simulator/ionq-circui
 export type { IonqCircuit, IonqGate } from './simulator/ionq-circuit';
 export { runCircuit, simulate, StateVector, MAX_SIMULATOR_QUBITS, MAX_SHOTS } from './simulator/statevector';
 export type { RunOptions, RunResult } from './simulator/statevector';
+export {
+  MAX_PROGRAM_BYTES,
+  MAX_TOKENS,
+  MAX_EXPANSION_STEPS,
+  MAX_OPERATIONS,
+  MAX_EXPRESSION_DEPTH,
+  MAX_GATE_NESTING,
+  MAX_DECLARED_QUBITS,
+  MAX_DECLARED_BITS,
+  MAX_IONQ_QUBITS,
+  MAX_IONQ_GATES,
+  MAX_IONQ_JSON_DEPTH,
+  MAX_SIMULATION_WORK,
+  QASM_LIMITS,
+  simulationCost,
+  assertSimulationBudget,
+} from './simulator/limits';
+export type { QasmLimits } from './simulator/limits';
 
 // Provider catalog, provider URLs and provider adapters.
 export {
