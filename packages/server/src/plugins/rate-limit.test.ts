@@ -20,7 +20,7 @@ function expectLimited(res: LightMyRequestResponse): void {
   expect(res.statusCode).toBe(429);
   expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
   expect(res.headers['content-type']).toContain('application/json');
-  expect(res.json<{ error: unknown }>().error).toEqual({ code: 'rate_limited', message: expect.stringMatching(/try again in \d+ s/), request_id: expect.any(String) });
+  expect(res.json<{ error: unknown }>().error).toEqual({ code: 'rate_limited', message: expect.stringMatching(/try again in \d+ s/) as unknown, request_id: expect.any(String) as unknown });
 }
 
 /** Sends `count` requests one after another and returns their answers. */
@@ -66,7 +66,7 @@ describe('limits on every door', () => {
     const refused = await submit();
     expect(refused.statusCode).toBe(429);
     expect(refused.headers['retry-after']).toBeDefined();
-    expect(refused.json()).toMatchObject({ error: { code: 'rate_limited' }, error_message: expect.stringMatching(/job submissions/) });
+    expect(refused.json()).toMatchObject({ error: { code: 'rate_limited' }, error_message: expect.stringMatching(/job submissions/) as unknown });
     expect(await t.db.selectFrom('jobs').select('id').execute()).toHaveLength(3);
   });
 

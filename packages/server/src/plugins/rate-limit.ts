@@ -81,12 +81,12 @@ export async function createRateLimiter(database: DbHandle, settings: RateLimitS
     const options = { keyPrefix: name, points: setting.points, duration: setting.seconds };
     if (database.pgPool) {
       const pool = database.pgPool;
-      const first = postgres === null;
+      const first: boolean = postgres === null;
       let ready: (err?: unknown) => void = () => undefined;
       const created = new Promise<void>((resolve, reject) => {
-        ready = (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve());
+        ready = (err) => (err ? reject(err instanceof Error ? err : new Error('cannot create the rate-limit table', { cause: err })) : resolve());
       });
-      const limiter = new RateLimiterPostgres(
+      const limiter: RateLimiterPostgres = new RateLimiterPostgres(
         {
           ...options,
           storeClient: pool,

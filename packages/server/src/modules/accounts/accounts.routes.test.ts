@@ -125,7 +125,7 @@ describe('log-in and log-out', () => {
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(15 * 60);
-    expect(limited.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/try again/), request_id: expect.any(String) } });
+    expect(limited.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/try again/) as unknown, request_id: expect.any(String) as unknown } });
     vi.setSystemTime(Date.now() + 16 * 60_000);
     t.clock.advance(16 * 60_000);
     const after = await login('ada@example.com', password);

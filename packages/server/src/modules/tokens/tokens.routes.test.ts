@@ -217,6 +217,41 @@ describe('listing, revoking and rotating', () => {
     expect(events[0]?.action).toBe('personal_access_token.family_revoked');
   });
 
+  it('of two rotations of one token at the same moment, one wins, the other gets 409, and nothing else is revoked', async () => {
+    const ada = await signUp(t);
+    for (let round = 0; round < 4; round++) {
+      const pat = await createPat(t, ada);
+      const answers = await Promise.all([1, 2].map(() => ada.request({ method: 'POST', url: `/api/v1/user/tokens/${pat.id}/rotate` })));
+      expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+      const winner = answers.find((r) => r.statusCode === 200)?.json<{ id: string; token: string }>();
+      expect((await t.request({ method: 'GET', url: '/api/v1/user', headers: withToken(winner?.token ?? '') })).statusCode).toBe(200);
+      const row = await t.db.selectFrom('personal_access_tokens').select(['revoked_at']).where('id', '=', winner?.id ?? '').executeTakeFirstOrThrow();
+      expect(row.revoked_at).toBeNull();
+    }
+  });
+
+  it('a double click a second later still gets 409 without revoking the new token', async () => {
+    const ada = await signUp(t);
+    const pat = await createPat(t, ada);
+    const first = await ada.request({ method: 'POST', url: `/api/v1/user/tokens/${pat.id}/rotate` });
+    expect(first.statusCode).toBe(200);
+    t.clock.advance(1000);
+    const second = await ada.request({ method: 'POST', url: `/api/v1/user/tokens/${pat.id}/rotate` });
+    expect(second.statusCode).toBe(409);
+    expect((await t.request({ method: 'GET', url: '/api/v1/user', headers: withToken(first.json<{ token: string }>().token) })).statusCode).toBe(200);
+  });
+
+  it('still revokes the family when a rotated token is presented again later', async () => {
+    const ada = await signUp(t);
+    const pat = await createPat(t, ada);
+    const fresh = (await ada.request({ method: 'POST', url: `/api/v1/user/tokens/${pat.id}/rotate` })).json<{ token: string }>();
+    t.clock.advance(60_000);
+    const reuse = await ada.request({ method: 'POST', url: `/api/v1/user/tokens/${pat.id}/rotate` });
+    expect(reuse.statusCode).toBe(409);
+    expect(reuse.json<{ error: { message: string } }>().error.message).toMatch(/every token of its rotation chain is now revoked/);
+    expect((await t.request({ method: 'GET', url: '/api/v1/user', headers: withToken(fresh.token) })).statusCode).toBe(401);
+  });
+
   it('refuses to rotate a revoked or expired token', async () => {
     const ada = await signUp(t);
     const revoked = await createPat(t, ada);

@@ -15,6 +15,12 @@ import type { TokenState } from './tokens.store';
 const DAY_MS = 86_400_000;
 export const MAX_LIFETIME_DAYS = 365;
 export const EXPIRES_SOON_DAYS = 7;
+/**
+ * A second rotation this soon after the first, while the first's successor is still live, is
+ * the same hand twice (a double click, two CI jobs), not a stolen token: it gets 409 and
+ * revokes nothing. Later, presenting a rotated token is reuse and revokes the whole family.
+ */
+export const ROTATION_RACE_GRACE_MS = 10_000;
 
 export function stateOf(token: PersonalAccessToken, now: Date): TokenState {
   if (token.revoked_at) return 'revoked';
@@ -150,7 +156,8 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
     /**
      * Revokes the token and issues its successor in one transaction. Rotating a token that an
      * earlier rotation already replaced means two parties hold the chain (GitLab's reuse
-     * detection): the whole family is revoked.
+     * detection): the whole family is revoked, unless the two rotations raced (see
+     * ROTATION_RACE_GRACE_MS): then the loser gets 409 and nothing is revoked.
      */
     async rotate(principal: Principal, ip: string, id: string, input: { expires_at?: string }) {
       const now = clock.now();
@@ -171,6 +178,16 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
         const current = await store.findToken(trx, principal.userId, id);
         if (!current) throw notFound('Token');
         if (current.revoked_reason === 'rotated') {
+          // This request saw the token live before it waited for the lock, or the winner's
+          // successor is seconds old and untouched: two rotations raced.
+          const successor = await store.findSuccessor(trx, id);
+          const racing =
+            old.revoked_at === null ||
+            (successor !== undefined &&
+              successor.revoked_at === null &&
+              current.revoked_at !== null &&
+              now.getTime() - Date.parse(current.revoked_at) <= ROTATION_RACE_GRACE_MS);
+          if (racing) return { kind: 'raced' as const };
           const revoked = await store.revokeFamily(trx, current.family_id, nowIso);
           await audit.record({ account, actor, action: 'personal_access_token.family_revoked', target: { type: 'personal_access_token', id, name: current.name }, details: { reason: 'rotation_reuse', revoked_tokens: revoked.length } }, trx);
           return { kind: 'reuse' as const, revokedIds: revoked.map((t) => t.id) };
@@ -200,6 +217,8 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
         case 'reuse':
           await announceRevoked(outcome.revokedIds);
           throw new AppError('conflict', 'This token was already rotated; as a precaution every token of its rotation chain is now revoked');
+        case 'raced':
+          throw new AppError('conflict', 'This token was rotated by another request a moment ago; use the token that request received');
         case 'revoked':
           throw new AppError('conflict', 'A revoked token cannot be rotated; create a new one');
         case 'expired':

@@ -68,6 +68,11 @@ export async function revokeToken(db: Db, id: string, nowIso: string, reason: To
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** The token a rotation of `id` issued, if any. */
+export async function findSuccessor(db: Db, id: string) {
+  return db.selectFrom('personal_access_tokens').select(['id', 'revoked_at']).where('rotated_from', '=', id).executeTakeFirst();
+}
+
 export async function revokeFamily(db: Db, familyId: string, nowIso: string): Promise<Array<{ id: string; token_digest: string }>> {
   const live = await db
     .selectFrom('personal_access_tokens')
