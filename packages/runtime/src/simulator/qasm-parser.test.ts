@@ -254,4 +254,22 @@ describe('errors name the line, the column and what is wrong', () => {
     expect(() => parseQasm(lines.join('\n'))).toThrow(/exceeds the limit of 250000 operations \(MAX_OPERATIONS\)/);
     expect(() => parseQasm('OPENQASM 2.0; qreg q[1]; x q; x q; x q;', { maxOps: 2 })).toThrow(/exceeds the limit of 2 operations/);
   });
+
+  it("reads Amazon Braket's OpenQASM 3 with its built-in gate names, as PlanQK's SDK writes it", () => {
+    const braket = 'OPENQASM 3.0;\nbit[2] b;\nqubit[2] q;\nh q[0];\ncnot q[0], q[1];\nsi q[0];\nti q[1];\nv q[0];\nvi q[1];\nphaseshift(0.5) q[0];\ncphaseshift(0.25) q[0], q[1];\ni q[0];\nb[0] = measure q[0];\nb[1] = measure q[1];';
+    expect(parseQasm(braket).ops.filter((op) => op.kind === 'gate')).toEqual([
+      gate('h', [0]),
+      gate('cx', [0, 1]),
+      gate('sdg', [0]),
+      gate('tdg', [1]),
+      gate('sx', [0]),
+      gate('sxdg', [1]),
+      gate('p', [0], [0.5]),
+      gate('cp', [0, 1], [0.25]),
+      gate('id', [0]),
+    ]);
+    // A program's own definition of such a name wins over Braket's.
+    const own = parseQasm('OPENQASM 3.0;\nqubit[1] q;\ngate v a { x a; }\nv q[0];');
+    expect(own.ops).toEqual([gate('x', [0])]);
+  });
 });

@@ -11,7 +11,7 @@ import type { AppDeps } from '../app';
 import { loadConfig } from '../config';
 import { loggerOptions } from '../logger';
 import { fixedKeyring } from '../modules/keys/keyring-holder';
-import { assertPlanqkSdkAccepts } from './planqk-sdk-contract';
+import { assertPlanqkSdkAccepts, planqkDtoFor } from './planqk-sdk-contract';
 
 /** A fresh in-memory master keyring with one version. */
 export function testKeyring(): MasterKeyring {
@@ -54,8 +54,9 @@ export async function createTestAppOn(database: TestDbHandle, overrides: Partial
   // Every /quantum answer a test sees must also be one PlanQK's SDK can read.
   async function request(options: InjectOptions): Promise<LightMyRequestResponse> {
     const res = await app.inject(options);
-    if (res.statusCode < 300 && res.body.length > 0 && typeof options.url === 'string') {
-      assertPlanqkSdkAccepts(options.method ?? 'GET', options.url, res.json());
+    const method = options.method ?? 'GET';
+    if (res.statusCode < 300 && typeof options.url === 'string' && planqkDtoFor(method, options.url)) {
+      assertPlanqkSdkAccepts(method, options.url, res.json());
     }
     return res;
   }

@@ -19,6 +19,17 @@ const ALIASES: ReadonlyArray<[string, GateName]> = [
   ['phase', 'p'],
   ['cphase', 'cp'],
   ['cu1', 'cp'],
+  // Amazon Braket's built-in gate names: Braket programs (and PlanQK's SDK, which writes them
+  // for its AWS backends) use them without an include. A program's own definitions win.
+  ['i', 'id'],
+  ['cnot', 'cx'],
+  ['si', 'sdg'],
+  ['ti', 'tdg'],
+  ['v', 'sx'],
+  ['vi', 'sxdg'],
+  ['phaseshift', 'p'],
+  ['cphaseshift', 'cp'],
+  ['ccnot', 'ccx'],
 ];
 
 // The rest of qelib1.inc / stdgates.inc, written with IR gates (definitions as in qelib1.inc).

@@ -148,6 +148,13 @@ describe("PlanQK's quantum SDK against /quantum", () => {
     expect(ionq.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/jobs')).every((r) => r.headers.authorization === `apiKey ${IONQ_KEY}`)).toBe(true);
   });
 
+  it("runs Braket's OpenQASM 3 on AWS Braket with the organization's keys", async () => {
+    const before = braket.requests.length;
+    const backend = await runLikeThePlanqkSdk('aws.sv1', BRAKET_BELL, 'BRAKET_OPEN_QASM_V3');
+    expect(backend).toMatchObject({ provider: 'AWS', hardware_provider: 'AWS' });
+    expect(braket.requests.length).toBeGreaterThan(before);
+  });
+
   it('answers an OpenQASM 2 job in the SDK enums too: no input_format the SDK lacks', async () => {
     const v2 = 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[2];\nh q[0];\ncx q[0],q[1];\nmeasure q -> c;\n';
     const res = await sdk('POST', '/quantum/jobs', { backend_id: 'local.simulator', provider: 'AWS', shots: 10, input: v2, input_format: 'OPEN_QASM_V2' });

@@ -55,6 +55,10 @@ export function JobDetail({ client, job: initial, onFinished }: Props) {
           <dd className="mono">{job.backend_id}</dd>
         </div>
         <div>
+          <dt>Provider</dt>
+          <dd>{job.qonduit.provider_name}</dd>
+        </div>
+        <div>
           <dt>Token source</dt>
           <dd>{TOKEN_SOURCE[job.token_source]}</dd>
         </div>
