@@ -1,4 +1,5 @@
 import type { AuditEventTable } from './tables/audit-event.table';
+import type { JobAccountTurnTable } from './tables/job-account-turn.table';
 import type { JobTable } from './tables/job.table';
 import type { LoginFailureTable } from './tables/login-failure.table';
 import type { MembershipTable } from './tables/membership.table';
@@ -18,4 +19,5 @@ export interface Database {
   audit_events: AuditEventTable;
   provider_tokens: ProviderTokenTable;
   jobs: JobTable;
+  job_account_turns: JobAccountTurnTable;
 }

@@ -24,6 +24,7 @@ import { createJobWorker } from './modules/quantum/job-worker';
 import type { JobWorker } from './modules/quantum/job-worker';
 import { createJobService } from './modules/quantum/jobs.service';
 import { quantumRoutes } from './modules/quantum/quantum.routes';
+import { createSimulatorPool } from './modules/quantum/simulator-pool';
 import { healthRoutes } from './modules/health/health.routes';
 import { orgRoutes } from './modules/orgs/orgs.routes';
 import { createOrgService } from './modules/orgs/orgs.service';
@@ -119,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     adapterContext: { urls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock },
   });
   const resolver = createCredentialResolver({ providerTokens, platformCredentials: config.platformCredentials });
+  const simulator = createSimulatorPool({ size: config.simulatorWorkers, deadlineMs: config.simulatorDeadlineMs });
   const worker = createJobWorker({
     db: database.db,
     dialect: database.dialect,
@@ -129,6 +131,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     adapterContext: { urls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock },
     intervalMs: config.workerIntervalMs,
     leaseMs: config.workerLeaseMs,
+    concurrency: config.workerConcurrency,
+    maxRunningPerAccount: config.jobsMaxRunningPerAccount,
+    simulator,
+    simulatorMaxWork: config.simulatorMaxWork,
     accountLabel: async (job) => {
       if (job.account_type === 'organization') {
         const org = await database.db.selectFrom('organizations').select('name').where('id', '=', job.account_id).executeTakeFirst();
@@ -138,7 +144,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
       return `user ${user?.email ?? job.account_id}`;
     },
   });
-  const jobs = createJobService({ db: database.db, dialect: database.dialect, clock, audit, resolver, providerTokens, onSubmitted: () => worker.kick() });
+  app.addHook('onClose', async () => {
+    await worker.stop();
+    await simulator.close();
+  });
+  const jobs = createJobService({
+    db: database.db,
+    dialect: database.dialect,
+    clock,
+    audit,
+    resolver,
+    providerTokens,
+    limits: { maxQueuedPerAccount: config.jobsMaxQueuedPerAccount, simulatorMaxWork: config.simulatorMaxWork },
+    onSubmitted: () => worker.kick(),
+  });
   app.addHook('onReady', async () => {
     if (deps.startWorker !== false) worker.start();
   });

@@ -1,6 +1,7 @@
-import { PROVIDER_IDS, ProviderUrlError, providerUrlsFromEnv, validateCredential } from '@qonduit/runtime';
+import { MAX_SIMULATION_WORK, PROVIDER_IDS, ProviderUrlError, providerUrlsFromEnv, validateCredential } from '@qonduit/runtime';
 import type { ProviderId, ProviderUrls } from '@qonduit/runtime';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { RATE_LIMIT_DEFAULTS, RATE_LIMIT_NAMES } from './plugins/rate-limit';
 import type { RateLimitSetting, RateLimitSettings } from './plugins/rate-limit';
@@ -38,6 +39,18 @@ export interface Config {
   readonly workerIntervalMs: number;
   /** How long a worker may hold a job before another process may take it over (crash recovery). */
   readonly workerLeaseMs: number;
+  /** How many job steps (provider calls, simulations) one process runs at once. */
+  readonly workerConcurrency: number;
+  /** Worker threads for the local simulator (default: cores − 1, at least 1). */
+  readonly simulatorWorkers: number;
+  /** Wall-clock limit of one simulation; past it the worker is terminated and the job fails. */
+  readonly simulatorDeadlineMs: number;
+  /** Largest simulation accepted, as operations × 2^qubits. */
+  readonly simulatorMaxWork: number;
+  /** Jobs one account may have waiting to start (PENDING); beyond it submissions answer 429. */
+  readonly jobsMaxQueuedPerAccount: number;
+  /** Jobs one account may have started at once; further ones wait in the queue. */
+  readonly jobsMaxRunningPerAccount: number;
   /** The built web UI to serve at `/` (packages/web/dist by default). */
   readonly webDir: string;
 }
@@ -185,6 +198,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     platformCredentials: platformCredentials(env),
     workerIntervalMs: integer(env, 'QONDUIT_WORKER_INTERVAL_MS', 500, 10, 60_000),
     workerLeaseMs: integer(env, 'QONDUIT_WORKER_LEASE_MS', 60_000, 1000, 3_600_000),
+    workerConcurrency: integer(env, 'QONDUIT_WORKER_CONCURRENCY', 8, 1, 256),
+    simulatorWorkers: integer(env, 'QONDUIT_SIMULATOR_WORKERS', Math.max(1, availableParallelism() - 1), 1, 256),
+    simulatorDeadlineMs: integer(env, 'QONDUIT_SIMULATOR_DEADLINE_MS', 60_000, 100, 3_600_000),
+    simulatorMaxWork: integer(env, 'QONDUIT_SIMULATOR_MAX_WORK', MAX_SIMULATION_WORK, 1, Number.MAX_SAFE_INTEGER),
+    jobsMaxQueuedPerAccount: integer(env, 'QONDUIT_JOBS_MAX_QUEUED_PER_ACCOUNT', 100, 1, 1_000_000),
+    jobsMaxRunningPerAccount: integer(env, 'QONDUIT_JOBS_MAX_RUNNING_PER_ACCOUNT', 10, 1, 100_000),
     webDir: env.QONDUIT_WEB_DIR ? path.resolve(env.QONDUIT_WEB_DIR) : DEFAULT_WEB_DIR,
   });
 }

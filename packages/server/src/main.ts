@@ -39,7 +39,9 @@ async function main(): Promise<void> {
     : createDb({ kind: 'sqlite', file: path.join(config.dataDir, 'qonduit.sqlite') });
   await migrateToLatest(database.db);
 
-  const app = await buildApp({ config, database, clock: systemClock, passwords: createPasswordHasher(), keyring });
+  // The job worker starts only once the server listens: whatever a stored job does, a restarted
+  // server answers first.
+  const app = await buildApp({ config, database, clock: systemClock, passwords: createPasswordHasher(), keyring, startWorker: false });
   if (keyFileCreated) {
     app.log.warn({ path: keyFileCreated }, 'created a new master key file; back it up: provider tokens cannot be decrypted without it');
   }
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 
   const address = await app.listen({ port: config.port, host: config.host });
+  app.jobWorker.start();
   app.log.info({ address, database: database.dialect, data_dir: config.dataDir }, 'qonduit is ready');
 }
 

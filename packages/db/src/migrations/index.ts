@@ -4,6 +4,7 @@ import * as m202611281430 from './202611281430_tokens_and_audit';
 import * as m202611281500 from './202611281500_provider_tokens';
 import * as m202611281530 from './202611281530_jobs';
 import * as m202611281600 from './202611281600_job_idempotency';
+import * as m202611291200 from './202611291200_job_queue';
 
 // Listed statically (not read from a folder) so that migrations work the same from source,
 // from a bundle and in tests. Names sort by time.
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '202611281500_provider_tokens': m202611281500,
   '202611281530_jobs': m202611281530,
   '202611281600_job_idempotency': m202611281600,
+  '202611291200_job_queue': m202611291200,
 };

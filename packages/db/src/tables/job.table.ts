@@ -38,6 +38,13 @@ export interface JobTable {
   lease_expires_at: string | null;
   /** The client's Idempotency-Key for the submission, unique per account. */
   idempotency_key: string | null;
+  /**
+   * Written before the provider is called: the provider's idempotency token where it has one.
+   * Set with no provider_job_id means a submission whose outcome is not known yet (a crash
+   * between the provider's answer and our write): reconciled, never blindly repeated.
+   */
+  submit_attempt_id: string | null;
+  submit_attempt_at: string | null;
 }
 export type Job = Selectable<JobTable>;
 export type NewJob = Insertable<JobTable>;

@@ -27,6 +27,22 @@ export interface ProviderJobSpec {
   qasm3: string;
   ir: Circuit;
   qubits: number;
+  /** Our job's id, carried in the provider job's metadata/tags where the provider has them. */
+  jobId: string;
+  /**
+   * This submission attempt, recorded before the call: the provider's idempotency token where it
+   * has one (Braket `clientToken`), else metadata to find the job by after a lost answer.
+   */
+  attemptId: string;
+}
+
+/** What a lost submission is looked up by at the provider. */
+export interface SubmissionLookup {
+  backend: string;
+  jobId: string;
+  attemptId: string;
+  /** When the attempt was recorded (ISO 8601): nothing older can be it. */
+  since: string;
 }
 
 export type ProviderJobState = {
@@ -50,6 +66,17 @@ export interface ProviderAdapter {
     credential: Credential,
     ctx: AdapterContext,
   ): Promise<{ providerJobId: string }>;
+  /**
+   * True when submitting again with the same `attemptId` gives back the job the first call
+   * created (the provider honours an idempotency token), so a lost answer may be asked again.
+   */
+  readonly idempotentSubmit?: boolean;
+  /**
+   * Finds the job a submission attempt created, for an answer lost to a crash: null when the
+   * provider has no such job. Absent where the provider offers no way to look (the outcome is
+   * then unknown, and the job is failed rather than submitted twice).
+   */
+  findSubmitted?(lookup: SubmissionLookup, credential: Credential, ctx: AdapterContext): Promise<{ providerJobId: string } | null>;
   poll?(providerJobId: string, credential: Credential, ctx: AdapterContext): Promise<ProviderJobState>;
   /** Counts keyed like Qiskit's: bit 0 is the rightmost character. */
   result?(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { systemClock } from '@qonduit/core';
 import type { Clock } from '@qonduit/core';
 import type { AdapterContext, ProviderAdapter, ProviderJobSpec } from '../adapters/types';
@@ -26,9 +27,19 @@ export function jobFromQasm(
   backend: string,
   shots = 1000,
   name = 'test job',
+  ids: { jobId?: string; attemptId?: string } = {},
 ): ProviderJobSpec {
   const ir = parseQasm(source);
-  return { backend, shots, name, qasm3: toQasm3(ir), ir, qubits: ir.qubits };
+  return {
+    backend,
+    shots,
+    name,
+    qasm3: toQasm3(ir),
+    ir,
+    qubits: ir.qubits,
+    jobId: ids.jobId ?? 'job-0001',
+    attemptId: ids.attemptId ?? randomUUID(),
+  };
 }
 
 export function bellJob(backend: string, shots = 1000): ProviderJobSpec {

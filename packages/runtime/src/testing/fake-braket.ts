@@ -43,6 +43,12 @@ export interface FakeBraket extends FakeServer {
   /** Objects in the fake S3, keyed by "<bucket>/<key>". */
   readonly s3Objects: Map<string, string>;
   readonly tasks: Map<string, FakeBraketTask>;
+  /**
+   * Tasks created per Qonduit job (its `qonduit-job` tag, else the client token). A repeated
+   * CreateQuantumTask with the same clientToken creates nothing, as on Braket: it answers with
+   * the task the token first created.
+   */
+  readonly submissions: Map<string, number>;
 }
 
 const SV1 = 'arn:aws:braket:::device/quantum-simulator/amazon/sv1';
@@ -83,6 +89,8 @@ export async function startFakeBraket(options: FakeBraketOptions): Promise<FakeB
   const clock = options.clock ?? systemClock;
   const pollsUntilDone = options.pollsUntilDone ?? 2;
   const tasks = new Map<string, FakeBraketTask>();
+  const byClientToken = new Map<string, FakeBraketTask>();
+  const submissions = new Map<string, number>();
   const s3Objects = new Map<string, string>();
   const devices = [
     {
@@ -144,6 +152,14 @@ export async function startFakeBraket(options: FakeBraketOptions): Promise<FakeB
       if (e instanceof CircuitError) return invalid(`Invalid OpenQASM program: ${e.message}`);
       throw e;
     }
+    const tags = isObject(body.tags) ? body.tags : {};
+    const earlier = byClientToken.get(clientToken);
+    if (earlier !== undefined) {
+      // Braket refuses a known token with different parameters instead of creating a task.
+      if (earlier.deviceArn !== deviceArn || earlier.shots !== shots)
+        return awsError(409, 'ConflictException', 'clientToken was already used with different parameters');
+      return json(201, { quantumTaskArn: earlier.arn });
+    }
     const id = randomUUID();
     const task: FakeBraketTask = {
       arn: `arn:aws:braket:${options.region}:${ACCOUNT}:quantum-task/${id}`,
@@ -157,6 +173,9 @@ export async function startFakeBraket(options: FakeBraketOptions): Promise<FakeB
       circuit,
     };
     tasks.set(task.arn, task);
+    byClientToken.set(clientToken, task);
+    const key = typeof tags['qonduit-job'] === 'string' ? tags['qonduit-job'] : clientToken;
+    submissions.set(key, (submissions.get(key) ?? 0) + 1);
     return json(201, { quantumTaskArn: task.arn });
   }
 
@@ -263,6 +282,7 @@ export async function startFakeBraket(options: FakeBraketOptions): Promise<FakeB
     s3Requests: s3.requests,
     s3Objects,
     tasks,
+    submissions,
     close: async () => {
       await Promise.all([braket.close(), s3.close()]);
     },

@@ -21,11 +21,15 @@ export interface FakeIbmJob {
   circuit: Circuit;
   registers: Array<{ name: string; size: number }>;
   shots: number;
+  tags: string[];
+  created: string;
 }
 
 export interface FakeIbm extends FakeServer {
   readonly iamUrl: string;
   readonly jobs: Map<string, FakeIbmJob>;
+  /** Jobs created per `qonduit-job-<id>` tag (else per job): more than one is a double submission. */
+  readonly submissions: Map<string, number>;
   /** Tokens issued, with their expiry (ms since the epoch on the fake's clock). */
   readonly tokens: Map<string, number>;
   /** How many key exchanges IAM answered successfully. */
@@ -79,6 +83,7 @@ export async function startFakeIbm(options: FakeIbmOptions): Promise<FakeIbm> {
   const backends = options.backends ?? ['ibm_brisbane', 'ibm_torino'];
   const tokens = new Map<string, number>();
   const jobs = new Map<string, FakeIbmJob>();
+  const submissions = new Map<string, number>();
   let exchanges = 0;
 
   function iam(contentType: string | undefined, body: string): FakeReply {
@@ -132,6 +137,10 @@ export async function startFakeIbm(options: FakeIbmOptions): Promise<FakeIbm> {
     if (typeof shots !== 'number' || !Number.isInteger(shots) || shots < 1) {
       return runtimeError(400, 'invalid_request', 'shots must be a positive integer');
     }
+    const tags: unknown = body.tags ?? [];
+    if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || t.length > 255)) {
+      return runtimeError(400, 'invalid_request', 'tags must be a list of strings');
+    }
     let circuit: Circuit;
     try {
       circuit = parseQasm(pub[0]);
@@ -148,8 +157,12 @@ export async function startFakeIbm(options: FakeIbmOptions): Promise<FakeIbm> {
       circuit,
       registers: declaredRegisters(pub[0], circuit.clbits),
       shots,
+      tags: tags as string[],
+      created: clock.now().toISOString(),
     };
     jobs.set(job.id, job);
+    const key = job.tags.find((t) => t.startsWith('qonduit-job-')) ?? job.id;
+    submissions.set(key, (submissions.get(key) ?? 0) + 1);
     return json(200, { id: job.id, backend: job.backend });
   }
 
@@ -193,6 +206,21 @@ export async function startFakeIbm(options: FakeIbmOptions): Promise<FakeIbm> {
     if (req.method === 'GET' && route === '/backends')
       return json(200, { devices: backends.map((name) => ({ name })) });
     if (req.method === 'POST' && route === '/jobs') return submit(parseJson(req.body));
+    if (req.method === 'GET' && route === '/jobs') {
+      // Jobs carrying every tag asked for, newest first.
+      const wanted = req.query.getAll('tags');
+      const after = req.query.get('created_after');
+      const found = [...jobs.values()]
+        .filter((j) => wanted.every((t) => j.tags.includes(t)) && (after === null || j.created > after))
+        .reverse();
+      const limit = Number(req.query.get('limit') ?? 200);
+      return json(200, {
+        jobs: found.slice(0, limit).map((j) => ({ id: j.id, backend: j.backend, status: j.status, state: { status: j.status }, tags: j.tags, created: j.created })),
+        count: found.length,
+        limit,
+        offset: 0,
+      });
+    }
     const m = /^\/jobs\/([^/]+)(\/results|\/cancel)?$/.exec(route);
     const job = m === null ? undefined : jobs.get(decodeURIComponent(m[1] ?? ''));
     if (m === null || job === undefined) return runtimeError(404, 'not_found', 'Job not found');
@@ -229,6 +257,7 @@ export async function startFakeIbm(options: FakeIbmOptions): Promise<FakeIbm> {
     url: `${server.origin}/api/v1`,
     iamUrl: server.origin,
     jobs,
+    submissions,
     tokens,
     iamExchanges: () => exchanges,
   };

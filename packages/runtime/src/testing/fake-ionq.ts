@@ -20,10 +20,18 @@ export interface FakeIonqJob {
   status: 'submitted' | 'started' | 'completed' | 'canceled' | 'failed';
   polls: number;
   probabilities: Map<number, number>;
+  metadata: Record<string, string> | null;
+  submittedAt: string;
 }
 
 export interface FakeIonq extends FakeServer {
   readonly jobs: Map<string, FakeIonqJob>;
+  /**
+   * Jobs created per Qonduit job (its `metadata.qonduit_job_id`, else the job name): more than
+   * one means the same job was submitted twice. IonQ has no idempotency token, so every
+   * accepted POST /jobs creates a job.
+   */
+  readonly submissions: Map<string, number>;
 }
 
 const BACKEND = /^(simulator|qpu\.[a-z0-9-]+)$/;
@@ -46,6 +54,7 @@ function readCircuit(type: string, input: Record<string, unknown>): Circuit {
 
 export async function startFakeIonq(options: { apiKey: string; pollsUntilDone?: number }): Promise<FakeIonq> {
   const jobs = new Map<string, FakeIonqJob>();
+  const submissions = new Map<string, number>();
   const pollsUntilDone = options.pollsUntilDone ?? 2;
 
   function submit(body: unknown): FakeReply {
@@ -59,6 +68,15 @@ export async function startFakeIonq(options: { apiKey: string; pollsUntilDone?: 
       return error(400, `shots must be an integer from 1 to ${MAX_SHOTS}`);
     }
     if (name !== undefined && typeof name !== 'string') return error(400, 'name must be a string');
+    const metadata = body.metadata;
+    if (
+      metadata !== undefined &&
+      (!isObject(metadata) ||
+        Object.keys(metadata).length > 10 ||
+        Object.entries(metadata).some(([k, v]) => k.length > 40 || typeof v !== 'string' || v.length > 40_000))
+    ) {
+      return error(400, 'metadata must be at most 10 string values with keys up to 40 characters');
+    }
     if (!isObject(input)) return error(400, 'input is required');
     let circuit: Circuit;
     try {
@@ -77,23 +95,42 @@ export async function startFakeIonq(options: { apiKey: string; pollsUntilDone?: 
       status: 'submitted',
       polls: 0,
       probabilities: outcomeProbabilities(circuit),
+      metadata: metadata === undefined ? null : (metadata as Record<string, string>),
+      submittedAt: new Date().toISOString(),
     };
     jobs.set(job.id, job);
+    const key = job.metadata?.qonduit_job_id ?? name ?? job.id;
+    submissions.set(key, (submissions.get(key) ?? 0) + 1);
     return json(200, { id: job.id, status: job.status, request: Math.floor(Date.now() / 1000) });
   }
 
   function describe(job: FakeIonqJob): Record<string, unknown> {
     return {
       id: job.id,
-      name: job.name,
+      name: job.name ?? null,
       status: job.status,
       backend: job.backend,
+      metadata: job.metadata,
+      submitted_at: job.submittedAt,
       shots: job.shots,
       qubits: job.qubits,
       ...(job.status === 'completed'
         ? { results: { probabilities: { url: `/v0.4/jobs/${job.id}/results/probabilities` } } }
         : {}),
     };
+  }
+
+  // GET /jobs: newest first, `limit` per page (default 25), `next` = the id to continue from.
+  function list(query: URLSearchParams): FakeReply {
+    const limit = Number(query.get('limit') ?? 25);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return error(400, 'limit must be from 1 to 1000');
+    const all = [...jobs.values()].reverse();
+    const after = query.get('next');
+    const start = after === null ? 0 : all.findIndex((j) => j.id === after);
+    if (start < 0) return error(400, 'invalid next');
+    const page = all.slice(start, start + limit);
+    const following = all[start + limit];
+    return json(200, { jobs: page.map(describe), next: following === undefined ? null : following.id });
   }
 
   const server = await startFakeServer(
@@ -109,6 +146,7 @@ export async function startFakeIonq(options: { apiKey: string; pollsUntilDone?: 
         ]);
       }
       if (req.method === 'POST' && req.route === '/jobs') return submit(parseJson(req.body));
+      if (req.method === 'GET' && req.route === '/jobs') return list(req.query);
       if (m === null) return error(404, 'not found');
       const job = jobs.get(decodeURIComponent(m[1] ?? ''));
       if (job === undefined) return error(404, 'job not found');
@@ -135,5 +173,5 @@ export async function startFakeIonq(options: { apiKey: string; pollsUntilDone?: 
     },
     { basePath: '/v0.4' },
   );
-  return Object.assign(server, { jobs });
+  return Object.assign(server, { jobs, submissions });
 }

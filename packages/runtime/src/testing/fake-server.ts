@@ -37,6 +37,11 @@ export interface FakeServer {
   failNext(status: number, times?: number): void;
   /** The next request never gets an answer, as a hung provider would behave. */
   stallNext(): void;
+  /**
+   * From now on, requests that `match` are carried out at once (a submission is accepted) but
+   * answered only `ms` later, as a slow provider, or one whose answer is lost in flight, does.
+   */
+  slowDown(ms: number, match?: (request: RecordedRequest) => boolean): void;
   close(): Promise<void>;
 }
 
@@ -74,6 +79,7 @@ export async function startFakeServer(
   const requests: RecordedRequest[] = [];
   const failures: number[] = [];
   let stalls = 0;
+  let slow: { ms: number; match: (request: RecordedRequest) => boolean } | null = null;
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -100,7 +106,9 @@ export async function startFakeServer(
       }
       const route = target.pathname.slice(basePath.length) || '/';
       try {
-        write(res, await handler({ ...recorded, route, query: target.searchParams }));
+        const reply = await handler({ ...recorded, route, query: target.searchParams });
+        if (slow !== null && slow.match(recorded)) await new Promise((resolve) => setTimeout(resolve, slow?.ms ?? 0));
+        if (!res.destroyed) write(res, reply);
       } catch (error) {
         write(res, json(500, { message: error instanceof Error ? error.message : 'fake server error' }));
       }
@@ -121,6 +129,9 @@ export async function startFakeServer(
     },
     stallNext() {
       stalls += 1;
+    },
+    slowDown(ms, match = () => true) {
+      slow = { ms, match };
     },
     close: () => {
       if (closed) return Promise.resolve();

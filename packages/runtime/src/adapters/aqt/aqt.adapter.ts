@@ -99,9 +99,12 @@ export function createAqtAdapter(): JobAdapter {
           `AQT runs 1 to ${AQT_MAX_SHOTS} shots per circuit, not ${job.shots}`,
         );
       }
+      // AQT's API has no idempotency token and no job listing: a submission whose answer is
+      // lost cannot be found again, so the job fails as unknown rather than running twice.
+      // The label still carries our ids for a person looking in AQT's console.
       const body = {
         job_type: 'quantum_circuit',
-        label: job.name,
+        label: `${job.name} [qonduit ${job.jobId} ${job.attemptId}]`.slice(0, 200),
         payload: {
           circuits: [
             {

@@ -63,6 +63,7 @@ const STATES: Readonly<Record<string, ProviderJobState['status']>> = {
 export function createBraketAdapter(): JobAdapter {
   return {
     id: 'aws_braket',
+    idempotentSubmit: true,
 
     verify: (credential, ctx) =>
       verifyWith(() => braket(ctx, credential, 'POST', 'devices', { filters: [], maxResults: 1 })),
@@ -92,7 +93,10 @@ export function createBraketAdapter(): JobAdapter {
           shots: job.shots,
           outputS3Bucket: bucket,
           outputS3KeyPrefix: OUTPUT_PREFIX,
-          clientToken: randomUUID(),
+          // CreateQuantumTask is idempotent per clientToken: asked again with the attempt's
+          // token, Braket answers with the task the first call created instead of a second one.
+          clientToken: job.attemptId,
+          tags: { 'qonduit-job': job.jobId },
         }),
         PROVIDER,
         'task',

@@ -14,6 +14,8 @@ const PROVIDER = 'IBM Quantum';
 /** The newest version listed as live by GET /versions when this adapter was written. */
 export const IBM_API_VERSION = '2026-03-15';
 
+const attemptTag = (attemptId: string) => `qonduit-attempt-${attemptId}`;
+
 const STATES: Readonly<Record<string, ProviderJobState['status']>> = {
   queued: 'PENDING',
   running: 'RUNNING',
@@ -86,13 +88,29 @@ export function createIbmAdapter(id: 'ibm' | 'ibm_cloud' = 'ibm', tokens = new I
     verify: (credential, ctx) => verifyWith(() => runtime(ctx, credential, 'GET', 'backends')),
 
     async submit(job, credential, ctx) {
+      // The Runtime API has no idempotency token; the tags let a lost submission be found.
       const body = {
         program_id: 'sampler',
         backend: job.backend,
+        tags: [`qonduit-job-${job.jobId}`, attemptTag(job.attemptId)],
         params: { pubs: [[job.qasm3, null, job.shots]], version: 2 },
       };
       const answer = asRecord(await runtimeJson(ctx, credential, 'POST', 'jobs', body), PROVIDER, 'job');
       return { providerJobId: stringField(answer, 'id', PROVIDER, 'job') };
+    },
+
+    // GET /jobs filters by tags and creation time: the attempt's tag is unique.
+    async findSubmitted(lookup, credential, ctx) {
+      const since = new Date(Date.parse(lookup.since) - 10 * 60_000).toISOString();
+      const query = `jobs?tags=${encodeURIComponent(attemptTag(lookup.attemptId))}&created_after=${encodeURIComponent(since)}&limit=10&exclude_params=true`;
+      const answer = asRecord(await runtimeJson(ctx, credential, 'GET', query), PROVIDER, 'job list');
+      const jobs = Array.isArray(answer.jobs) ? answer.jobs : [];
+      for (const job of jobs) {
+        if (isRecord(job) && typeof job.id === 'string' && Array.isArray(job.tags) && job.tags.includes(attemptTag(lookup.attemptId))) {
+          return { providerJobId: job.id };
+        }
+      }
+      return null;
     },
 
     async poll(providerJobId, credential, ctx) {

@@ -12,12 +12,17 @@ import {
   verifyWith,
 } from '../http';
 import type { HttpCall } from '../http';
+import { ProviderError } from '../types';
 import type { AdapterContext, Credential, JobAdapter, ProviderJobSpec, ProviderJobState } from '../types';
 import { ionqProbabilitiesToCounts } from './ionq.results';
 
 // IonQ Quantum Cloud API v0.4 (docs.ionq.com/api-reference/v0.4): `Authorization: apiKey <key>`.
 
 const PROVIDER = 'IonQ';
+const LOOKUP_PAGE_SIZE = 100;
+const LOOKUP_MAX_PAGES = 20;
+/** Clocks differ: jobs up to this much older than the attempt are still read. */
+const LOOKUP_SLACK_MS = 10 * 60_000;
 
 function call(
   ctx: AdapterContext,
@@ -39,7 +44,13 @@ function call(
 
 /** The job input: IonQ's own JSON circuit when the IR converts, else the OpenQASM 3 text. */
 export function ionqJobBody(job: ProviderJobSpec): Record<string, unknown> {
-  const common = { backend: job.backend, shots: job.shots, name: job.name };
+  // IonQ has no idempotency token; the metadata lets a lost submission be found again.
+  const common = {
+    backend: job.backend,
+    shots: job.shots,
+    name: job.name,
+    metadata: { qonduit_job_id: job.jobId, qonduit_attempt_id: job.attemptId },
+  };
   try {
     const circuit = toIonqCircuit(job.ir);
     return {
@@ -77,6 +88,28 @@ export function createIonqAdapter(): JobAdapter {
         'job',
       );
       return { providerJobId: stringField(answer, 'id', PROVIDER, 'job') };
+    },
+
+    // GET /jobs lists the project's jobs newest first, `limit` per page and a `next` cursor;
+    // it cannot filter by metadata, so the pages since the attempt are read and matched.
+    async findSubmitted(lookup, credential, ctx) {
+      const since = Date.parse(lookup.since) - LOOKUP_SLACK_MS;
+      let next: string | null = null;
+      for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
+        const query = `jobs?limit=${LOOKUP_PAGE_SIZE}${next === null ? '' : `&next=${encodeURIComponent(next)}`}`;
+        const answer = asRecord(await sendJson(ctx, call(ctx, credential, 'GET', query)), PROVIDER, 'job list');
+        const jobs = Array.isArray(answer.jobs) ? answer.jobs : [];
+        let older = false;
+        for (const job of jobs) {
+          if (!isRecord(job)) continue;
+          const metadata = isRecord(job.metadata) ? job.metadata : {};
+          if (metadata.qonduit_attempt_id === lookup.attemptId && typeof job.id === 'string') return { providerJobId: job.id };
+          if (typeof job.submitted_at === 'string' && Date.parse(job.submitted_at) < since) older = true;
+        }
+        next = typeof answer.next === 'string' && answer.next !== '' ? answer.next : null;
+        if (older || next === null) return null;
+      }
+      throw new ProviderError('unreachable', `IonQ listed more than ${LOOKUP_MAX_PAGES * LOOKUP_PAGE_SIZE} jobs since the attempt; not found yet`);
     },
 
     async poll(providerJobId, credential, ctx) {

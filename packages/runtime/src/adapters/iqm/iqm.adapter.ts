@@ -100,7 +100,15 @@ export function createIqmAdapter(): JobAdapter {
 
     async submit(job, credential, ctx) {
       const body = {
-        circuits: [{ name: job.name, instructions: instructionsFor(job.ir), metadata: {} }],
+        // IQM's API has no idempotency token and no job listing to look a lost submission up
+        // in; the metadata carries our ids for a person reading the job at IQM.
+        circuits: [
+          {
+            name: job.name,
+            instructions: instructionsFor(job.ir),
+            metadata: { qonduit_job_id: job.jobId, qonduit_attempt_id: job.attemptId },
+          },
+        ],
         shots: job.shots,
       };
       const answer = asRecord(

@@ -5,6 +5,7 @@ import type { Database, Dialect, Job } from '@qonduit/db';
 import {
   BACKENDS,
   CircuitError,
+  assertSimulationBudget,
   assertTerminalMeasurements,
   backendById,
   drivableByPlanqkQiskit,
@@ -22,8 +23,12 @@ import type { AuditService } from '../audit/audit.service';
 import type { ProviderTokenService } from '../provider-tokens/provider-tokens.service';
 import type { CredentialResolver } from './credential-resolver';
 import * as store from './jobs.store';
+import type { JobSummary } from './jobs.store';
 
-export function toJobResponse(job: Job) {
+/** What a client told "queue full" is asked to wait before trying again. */
+const QUEUE_FULL_RETRY_AFTER_SECONDS = 30;
+
+export function toJobResponse(job: JobSummary) {
   const format = job.input_format as InputFormat;
   return {
     id: job.id,
@@ -96,6 +101,7 @@ export function createJobService(deps: {
   audit: AuditService;
   resolver: CredentialResolver;
   providerTokens: ProviderTokenService;
+  limits: { maxQueuedPerAccount: number; simulatorMaxWork: number };
   /** Wakes the worker so that a new job starts without waiting for the next tick. */
   onSubmitted: () => void;
 }) {
@@ -127,6 +133,14 @@ export function createJobService(deps: {
       }
       const circuit = readCircuit(body.input_format, body.input);
       checkFits(backend, circuit, body.shots, body.input_format);
+      if (backend.provider === 'local') {
+        try {
+          assertSimulationBudget(circuit, deps.limits.simulatorMaxWork);
+        } catch (err) {
+          if (err instanceof CircuitError) throw unsupported(err.message);
+          throw err;
+        }
+      }
 
       // The credential is decided now and recorded by source; the secret is fetched again at run time.
       let tokenSource: Job['token_source'] = 'none';
@@ -167,8 +181,21 @@ export function createJobService(deps: {
         lease_owner: null,
         lease_expires_at: null,
         idempotency_key: idempotencyKey ?? null,
+        submit_attempt_id: null,
+        submit_attempt_at: null,
       };
       const inserted = await db.transaction().execute(async (trx) => {
+        // Counted and inserted under the account's lock, so that concurrent submissions cannot
+        // overshoot the limit together.
+        const queued = await store.countQueuedLocked(trx, deps.dialect, account.id);
+        if (queued >= deps.limits.maxQueuedPerAccount) {
+          throw new AppError(
+            'rate_limited',
+            `This account already has ${queued} jobs waiting to start, the most it may queue (${deps.limits.maxQueuedPerAccount}); ` +
+              `submit more once some have started, or cancel some`,
+            { headers: { 'retry-after': String(QUEUE_FULL_RETRY_AFTER_SECONDS) } },
+          );
+        }
         if (!(await store.insertJob(trx, job))) return false;
         if (tokenSource === 'organization' || tokenSource === 'user') {
           await deps.audit.record(

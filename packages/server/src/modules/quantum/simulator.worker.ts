@@ -1,0 +1,30 @@
+import { CircuitError, assertSimulationBudget, fromIonqCircuit, parseQasm, runCircuit } from '@qonduit/runtime';
+import type { Circuit } from '@qonduit/runtime';
+import { parentPort } from 'node:worker_threads';
+import { READY } from './simulator-pool';
+import type { SimulationReply, SimulationTask } from './simulator-pool';
+
+// One simulator worker thread: it parses the program and runs it, so that neither a large
+// input nor a long simulation ever holds the server's event loop.
+
+function circuitOf(task: SimulationTask): Circuit {
+  return task.format === 'IONQ_CIRCUIT_V1' ? fromIonqCircuit(JSON.parse(task.input) as unknown) : parseQasm(task.input);
+}
+
+function handle(task: SimulationTask): SimulationReply {
+  try {
+    const circuit = circuitOf(task);
+    // Checked here again: a job queued before the limit was lowered must not run past it.
+    assertSimulationBudget(circuit, task.maxWork);
+    const result = runCircuit(circuit, { shots: task.shots });
+    return { ok: true, counts: result.counts };
+  } catch (err) {
+    if (err instanceof CircuitError || err instanceof SyntaxError) return { ok: false, kind: 'invalid', message: err.message };
+    return { ok: false, kind: 'crashed', message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+parentPort?.on('message', (task: SimulationTask) => {
+  parentPort?.postMessage(handle(task));
+});
+parentPort?.postMessage(READY);
