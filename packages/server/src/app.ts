@@ -16,6 +16,7 @@ import type { TokenVerifier } from './modules/tokens/token-verifier';
 import { tokenRoutes } from './modules/tokens/tokens.routes';
 import { createTokenService } from './modules/tokens/tokens.service';
 import type { KeyringHolder } from './modules/keys/keyring-holder';
+import { checkKeyOpensNewestRecord } from './modules/keys/server-keyring';
 import { providerTokenRoutes } from './modules/provider-tokens/provider-tokens.routes';
 import { createProviderTokenService } from './modules/provider-tokens/provider-tokens.service';
 import { proxyRoutes } from './modules/proxy/proxy.routes';
@@ -73,6 +74,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   const { config, database, clock } = deps;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
+  // Whatever started us: a key that cannot open what the database holds must not serve.
+  await checkKeyOpensNewestRecord(database.db, deps.keyring.current());
     trustProxy: trustProxyOption(config.trustProxy),
     frameworkErrors: frameworkErrorHandler,
     bodyLimit: 1024 * 1024,

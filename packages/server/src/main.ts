@@ -1,9 +1,8 @@
-import { KeyringError, createPasswordHasher, keyFilePath, loadMasterKeyring, systemClock } from '@qonduit/core';
-import { statSync } from 'node:fs';
+import { KeyringError, createPasswordHasher, systemClock } from '@qonduit/core';
 import { createDb, migrateToLatest } from '@qonduit/db';
 import path from 'node:path';
 import { buildApp } from './app';
-import { createKeyringHolder } from './modules/keys/keyring-holder';
+import { openServerKeyring } from './modules/keys/server-keyring';
 import { ConfigError, loadConfig } from './config';
 
 async function main(): Promise<void> {
@@ -17,27 +16,27 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  // The master key is checked before anything else starts: a server that cannot decrypt
-  // provider tokens must not come up half-working.
-  let keyFileCreated: string | null = null;
-  let keyring;
-  try {
-    keyring = createKeyringHolder(() => {
-      const loaded = loadMasterKeyring({ env: process.env, dataDir: config.dataDir });
-      if (loaded.keyFile?.created) keyFileCreated = loaded.keyFile.path;
-      return loaded.keyring;
-    }, () => statSync(keyFilePath(config.dataDir), { throwIfNoEntry: false })?.mtimeMs ?? 0);
-  } catch (err) {
-    if (err instanceof KeyringError) {
-      console.error(`qonduit: cannot use the master key: ${err.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
   const database = config.databaseUrl
     ? createDb({ kind: 'postgres', url: config.databaseUrl })
     : createDb({ kind: 'sqlite', file: path.join(config.dataDir, 'qonduit.sqlite') });
   await migrateToLatest(database.db);
+  // The master key is checked before anything else starts: a server that cannot decrypt
+  // provider tokens must not come up half-working, and a key file is created only while the
+  // database holds nothing sealed under another key.
+  let keyFileCreated: string | null = null;
+  let keyring;
+  try {
+    const opened = await openServerKeyring({ env: process.env, dataDir: config.dataDir, db: database.db });
+    keyring = opened.keyring;
+    keyFileCreated = opened.createdKeyFile;
+  } catch (err) {
+    if (err instanceof KeyringError) {
+      console.error(`qonduit: cannot use the master key: ${err.message}`);
+      await database.db.destroy();
+      process.exit(2);
+    }
+    throw err;
+  }
 
   // The job worker starts only once the server listens: whatever a stored job does, a restarted
   // server answers first.

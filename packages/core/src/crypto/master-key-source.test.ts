@@ -223,3 +223,19 @@ describe('master key file in the data folder', () => {
     ]);
   });
 });
+
+describe('a missing key file that may not be created', () => {
+  it('is refused with a message that says why and what to do, and nothing is written', () => {
+    const dataDir = tempDir();
+    const err = thrown(() => loadMasterKeyring({ env: {}, dataDir, createIfMissing: false, missingReason: 'the database holds 3 sealed provider tokens' }));
+    expect(err.code).toBe('key_file_missing');
+    expect(err.message).toMatch(/master-key\.json is missing, but the database holds 3 sealed provider tokens.*restore master-key\.json from a backup/);
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
+
+  it('still loads an existing key file', () => {
+    const dataDir = tempDir();
+    const created = loadMasterKeyring({ env: {}, dataDir }).keyring;
+    expect(loadMasterKeyring({ env: {}, dataDir, createIfMissing: false }).keyring.activeId).toBe(created.activeId);
+  });
+});

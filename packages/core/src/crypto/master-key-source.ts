@@ -39,6 +39,13 @@ export interface LoadMasterKeyringOptions {
   env: Readonly<Record<string, string | undefined>>;
   dataDir: string;
   clock?: Clock;
+  /**
+   * Whether a missing key file may be created (default true). The server passes false while the
+   * database holds any sealed record: a fresh key would silently orphan every one of them.
+   */
+  createIfMissing?: boolean;
+  /** Said in the refusal when the file is missing and may not be created. */
+  missingReason?: string;
 }
 
 export interface LoadedMasterKeyring {
@@ -64,6 +71,14 @@ export function loadMasterKeyring(options: LoadMasterKeyringOptions): LoadedMast
   const path = keyFilePath(options.dataDir);
   const existing = readKeyFile(path);
   if (existing) return { keyring: existing, keyFile: { path, created: false } };
+  if (options.createIfMissing === false) {
+    throw new KeyringError(
+      'key_file_missing',
+      `the master key file ${path} is missing${options.missingReason ? `, but ${options.missingReason}` : ''}. ` +
+        `Qonduit will not create a new key, which could never open them: restore ${KEY_FILE_NAME} from a backup ` +
+        `(mode 0600) or set ${MASTER_KEY_ENV} to the key, then start again`,
+    );
+  }
 
   const key = generateMasterKey();
   try {

@@ -18,6 +18,10 @@ export type KeyringErrorCode =
   | 'key_file_permissions'
   | 'key_file_corrupt'
   | 'key_file_io'
+  /** No key file, and records sealed under a master key exist: a new key could never open them. */
+  | 'key_file_missing'
+  /** The master key does not open what the database holds: another server sealed it under another key. */
+  | 'key_mismatch'
   | 'keyring_from_env'
   | 'invalid_input';
 
