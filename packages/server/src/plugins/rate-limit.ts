@@ -9,7 +9,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
  * (`<points>/<seconds>`, or `off`). Each is a fixed window counted per key: `ip` is the client
  * address (see QONDUIT_TRUST_PROXY), `user` is the signed-in user (the address when there is none).
  *
- * Sign-in counts each attempt before the password is checked, under three keys (ADR 0004):
+ * Sign-in counts each attempt before the password is checked, under three keys (README, Limits):
  * the address (across accounts), the account from that address (strict: the guesser's own
  * address, not the owner's), and the account from anywhere (loose: it caps a guesser who
  * spreads over many addresses). A successful sign-in clears the account-from-that-address count
