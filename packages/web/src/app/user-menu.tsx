@@ -70,6 +70,10 @@ export function UserMenu() {
           <li>
             <Link to={PATHS.jobs}>Jobs</Link>
           </li>
+          <li>
+            {/* The server's own page, not one of the app's: a full page load. */}
+            <a href="/docs">API reference</a>
+          </li>
         </ul>
         <button type="button" className="button button-block" onClick={doSignOut} disabled={signingOut}>
           {signingOut ? 'Signing out…' : 'Sign out'}

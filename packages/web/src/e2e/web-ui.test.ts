@@ -268,4 +268,13 @@ describe.skipIf(!hasChromium && !ci)('web UI end to end (Chromium)', () => {
     }
     expect(overflowing).toEqual([]);
   }, 90_000);
+
+  it("the user menu leads to the API reference, the server's own page", async () => {
+    const page = await openPage();
+    await signIn(page, ada.email);
+    await page.getByRole('button', { name: 'User menu' }).click();
+    await page.locator('.user-menu-panel').getByRole('link', { name: 'API reference' }).click();
+    await page.waitForURL(/\/docs\/?$/, { waitUntil: 'domcontentloaded' });
+    expect(await page.title()).toBe('Qonduit API reference');
+  }, 60_000);
 });
