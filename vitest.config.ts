@@ -17,7 +17,7 @@ export default defineConfig(async () => {
   }
   // Each project inherits the root options below (timeouts) through `extends: true`.
   const projects: TestProjectConfiguration[] = [
-    { extends: true, test: { name: 'unit', include: ['packages/**/*.test.ts'], exclude: [...dbBound, '**/node_modules/**'] } },
+    { extends: true, test: { name: 'unit', include: ['packages/**/*.test.ts'], exclude: [...dbBound, '**/node_modules/**'], globalSetup: ['./test/build-cli.ts'] } },
     { extends: true, test: { name: 'sqlite', include: dbBound, env: { QONDUIT_TEST_DB: 'sqlite' } } },
   ];
   if (pg.ok) {

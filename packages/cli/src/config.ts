@@ -1,6 +1,5 @@
 import { configFilePath, parseCliConfig } from '@qonduit/sdk';
 import type { CliConfig } from '@qonduit/sdk';
-import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fchmodSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CliError } from './errors';
@@ -30,8 +29,9 @@ export function createConfigStore(env: Readonly<Record<string, string | undefine
       const dir = path.dirname(file);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       // A temp file created 0600 and renamed into place: the token is never readable by others,
-      // not even for a moment, and a crash never leaves half a file.
-      const tmp = path.join(dir, `.config.json.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+      // not even for a moment, and a crash never leaves half a file. ('wx' refuses a name that is
+      // taken; the name needs no randomness, so node:crypto stays out of every command's start-up.)
+      const tmp = path.join(dir, `.config.json.${process.pid}.${process.hrtime.bigint()}.tmp`);
       try {
         const fd = openSync(tmp, 'wx', FILE_MODE);
         try {

@@ -81,10 +81,44 @@ Exit codes:
 Learn more about a command with: qonduit <command> --help
 `;
 
-function noun(program: Command, name: string, description: string, group: string, ...usage: string[]): Command {
+/**
+ * Nouns (`tokens`, `jobs`, ...) whose sub-commands are added only when the noun is called or its
+ * help is printed: building all ~50 commands would cost every start-up, `--version` included,
+ * some 15 ms for commands it never runs.
+ */
+class LazyNouns {
+  readonly #fills = new Map<Command, (noun: Command) => void>();
+  readonly #ctx: CommandContext;
+
+  constructor(program: Command, ctx: CommandContext) {
+    this.#ctx = ctx;
+    program.hook('preSubcommand', (_program, called) => this.fill(called as unknown as Command));
+  }
+
+  add(noun: Command, fill: (noun: Command) => void): void {
+    this.#fills.set(noun, fill);
+    // `qonduit help tokens` prints the noun's help without dispatching to it.
+    noun.on('beforeHelp', () => this.fill(noun));
+  }
+
+  fill(noun: Command): void {
+    const fill = this.#fills.get(noun);
+    if (!fill) return;
+    this.#fills.delete(noun);
+    fill(noun);
+    configureAll(noun, this.#ctx);
+  }
+
+  fillAll(): void {
+    for (const noun of [...this.#fills.keys()]) this.fill(noun);
+  }
+}
+
+function noun(program: Command, name: string, description: string, group: string, usage: string[], lazy?: { nouns: LazyNouns; fill: (noun: Command) => void }): Command {
   const command = new Command(name).description(description).helpGroup(group);
   if (usage.length > 0) command.addHelpText('after', examples(...usage));
   program.addCommand(command);
+  if (lazy) lazy.nouns.add(command, lazy.fill);
   return command;
 }
 
@@ -99,6 +133,7 @@ export function buildProgram(ctx: CommandContext): Command {
     ctx.globals.url = program.opts().url;
   });
   const base = program as unknown as Command;
+  const nouns = new LazyNouns(base, ctx);
 
   program.commandsGroup(GROUPS.start);
   registerAuthLogin(base, ctx);
@@ -107,51 +142,59 @@ export function buildProgram(ctx: CommandContext): Command {
   registerAuthSignup(base, ctx);
 
   program.commandsGroup(GROUPS.account);
-  const context = noun(base, 'context', 'Choose the account commands act for: yours or an organization', GROUPS.account, 'qonduit contexts', 'qonduit context use "Grace Labs"', 'qonduit context show');
+  // Built at once: it also adds the top-level `contexts`.
+  const context = noun(base, 'context', 'Choose the account commands act for: yours or an organization', GROUPS.account, ['qonduit contexts', 'qonduit context use "Grace Labs"', 'qonduit context show']);
   registerContextList(base, context, ctx);
   registerContextUse(context, ctx);
   registerContextShow(context, ctx);
 
-  const tokens = noun(base, 'tokens', 'Manage your personal access tokens', GROUPS.account, 'qonduit tokens list', 'qonduit tokens create --name ci --scopes api,quantum_tokens --expires-in 90d', 'qonduit tokens rotate self');
-  registerTokensList(tokens, ctx);
-  registerTokensCreate(tokens, ctx);
-  registerTokensRevoke(tokens, ctx);
-  registerTokensRotate(tokens, ctx);
-  registerTokensSelf(tokens, ctx);
+  noun(base, 'tokens', 'Manage your personal access tokens', GROUPS.account, ['qonduit tokens list', 'qonduit tokens create --name ci --scopes api,quantum_tokens --expires-in 90d', 'qonduit tokens rotate self'], { nouns, fill: (tokens) => {
+    registerTokensList(tokens, ctx);
+    registerTokensCreate(tokens, ctx);
+    registerTokensRevoke(tokens, ctx);
+    registerTokensRotate(tokens, ctx);
+    registerTokensSelf(tokens, ctx);
+  } });
 
-  const providerTokens = noun(base, 'provider-tokens', 'Manage provider access tokens (IBM, IonQ, AWS Braket, ...), yours or an organization’s', GROUPS.account, 'qonduit provider-tokens list --org "Grace Labs"', 'qonduit provider-tokens set ionq --org "Grace Labs"', 'qonduit provider-tokens verify ionq --org "Grace Labs"');
-  registerProviderTokensList(providerTokens, ctx);
-  registerProviderTokensSet(providerTokens, ctx);
-  registerProviderTokensRemove(providerTokens, ctx);
-  registerProviderTokensVerify(providerTokens, ctx);
-  const providers = noun(base, 'providers', 'See the providers Qonduit can hold tokens for', GROUPS.account);
-  registerProvidersList(providers, ctx);
+  noun(base, 'provider-tokens', 'Manage provider access tokens (IBM, IonQ, AWS Braket, ...), yours or an organization’s', GROUPS.account, ['qonduit provider-tokens list --org "Grace Labs"', 'qonduit provider-tokens set ionq --org "Grace Labs"', 'qonduit provider-tokens verify ionq --org "Grace Labs"'], { nouns, fill: (providerTokens) => {
+    registerProviderTokensList(providerTokens, ctx);
+    registerProviderTokensSet(providerTokens, ctx);
+    registerProviderTokensRemove(providerTokens, ctx);
+    registerProviderTokensVerify(providerTokens, ctx);
+  } });
+  noun(base, 'providers', 'See the providers Qonduit can hold tokens for', GROUPS.account, [], { nouns, fill: (providers) => {
+    registerProvidersList(providers, ctx);
+  } });
 
-  const orgs = noun(base, 'orgs', 'Manage organizations', GROUPS.account, 'qonduit orgs create "Grace Labs" --use', 'qonduit orgs list');
-  registerOrgsList(orgs, ctx);
-  registerOrgsCreate(orgs, ctx);
-  registerOrgsShow(orgs, ctx);
-  registerOrgsRename(orgs, ctx);
-  registerOrgsDelete(orgs, ctx);
-  const members = noun(base, 'members', "Manage an organization's members and roles", GROUPS.account, 'qonduit members add grace@example.com --role maintainer --org "Grace Labs"', 'qonduit members list --org "Grace Labs"');
-  registerMembersList(members, ctx);
-  registerMembersAdd(members, ctx);
-  registerMembersSetRole(members, ctx);
-  registerMembersRemove(members, ctx);
+  noun(base, 'orgs', 'Manage organizations', GROUPS.account, ['qonduit orgs create "Grace Labs" --use', 'qonduit orgs list'], { nouns, fill: (orgs) => {
+    registerOrgsList(orgs, ctx);
+    registerOrgsCreate(orgs, ctx);
+    registerOrgsShow(orgs, ctx);
+    registerOrgsRename(orgs, ctx);
+    registerOrgsDelete(orgs, ctx);
+  } });
+  noun(base, 'members', "Manage an organization's members and roles", GROUPS.account, ['qonduit members add grace@example.com --role maintainer --org "Grace Labs"', 'qonduit members list --org "Grace Labs"'], { nouns, fill: (members) => {
+    registerMembersList(members, ctx);
+    registerMembersAdd(members, ctx);
+    registerMembersSetRole(members, ctx);
+    registerMembersRemove(members, ctx);
+  } });
   program.commandsGroup(GROUPS.account);
   registerAuditList(base, ctx);
 
-  const backends = noun(base, 'backends', 'See quantum backends and whether you can use them', GROUPS.quantum, 'qonduit backends list', 'qonduit backends status ionq.simulator --org "Grace Labs"');
-  registerBackendsList(backends, ctx);
-  registerBackendsShow(backends, ctx);
-  registerBackendsStatus(backends, ctx);
-  const jobs = noun(base, 'jobs', 'Run quantum circuits and see their results', GROUPS.quantum, 'qonduit jobs run bell.qasm --backend local.simulator --wait', 'qonduit jobs list', 'qonduit jobs result <id>');
-  registerJobsRun(jobs, ctx);
-  registerJobsList(jobs, ctx);
-  registerJobsShow(jobs, ctx);
-  registerJobsStatus(jobs, ctx);
-  registerJobsResult(jobs, ctx);
-  registerJobsCancel(jobs, ctx);
+  noun(base, 'backends', 'See quantum backends and whether you can use them', GROUPS.quantum, ['qonduit backends list', 'qonduit backends status ionq.simulator --org "Grace Labs"'], { nouns, fill: (backends) => {
+    registerBackendsList(backends, ctx);
+    registerBackendsShow(backends, ctx);
+    registerBackendsStatus(backends, ctx);
+  } });
+  noun(base, 'jobs', 'Run quantum circuits and see their results', GROUPS.quantum, ['qonduit jobs run bell.qasm --backend local.simulator --wait', 'qonduit jobs list', 'qonduit jobs result <id>'], { nouns, fill: (jobs) => {
+    registerJobsRun(jobs, ctx);
+    registerJobsList(jobs, ctx);
+    registerJobsShow(jobs, ctx);
+    registerJobsStatus(jobs, ctx);
+    registerJobsResult(jobs, ctx);
+    registerJobsCancel(jobs, ctx);
+  } });
 
   program.commandsGroup(GROUPS.security);
   registerScanFiles(base, ctx);
@@ -159,14 +202,19 @@ export function buildProgram(ctx: CommandContext): Command {
   program.commandsGroup(GROUPS.admin);
   registerServerServe(base, ctx);
   registerServerMigrate(base, ctx);
-  const keys = noun(base, 'keys', 'Rotate, rewrap and retire the master key that encrypts provider tokens', GROUPS.admin, 'qonduit keys status', 'qonduit keys rotate && qonduit keys rewrap && qonduit keys retire <old version>');
-  registerKeysStatus(keys, ctx);
-  registerKeysRotate(keys, ctx);
-  registerKeysRewrap(keys, ctx);
-  registerKeysRetire(keys, ctx);
+  noun(base, 'keys', 'Rotate, rewrap and retire the master key that encrypts provider tokens', GROUPS.admin, ['qonduit keys status', 'qonduit keys rotate && qonduit keys rewrap && qonduit keys retire <old version>'], { nouns, fill: (keys) => {
+    registerKeysStatus(keys, ctx);
+    registerKeysRotate(keys, ctx);
+    registerKeysRewrap(keys, ctx);
+    registerKeysRetire(keys, ctx);
+  } });
 
   program.commandsGroup(GROUPS.other);
-  registerCompletionScript(base, () => program, ctx);
+  // The completion script lists every command: it builds them all.
+  registerCompletionScript(base, () => {
+    nouns.fillAll();
+    return program;
+  }, ctx);
 
   configureAll(base, ctx);
   return base;

@@ -1,6 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
-import { retireMasterKey } from '@qonduit/server';
 import { loadKeyring, openDatabase, serverSettings } from '../admin/server-data';
+import { loadServerModules } from '../admin/server-modules';
 import type { CommandContext } from '../context';
 import { CliError } from '../errors';
 import { DATA_DIR_HELP } from './keys-status';
@@ -13,6 +13,7 @@ export function registerKeysRetire(keys: Command, ctx: CommandContext): void {
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action(async (version, opts) => {
       const settings = await serverSettings(ctx, { dataDir: opts.dataDir });
+      const { retireMasterKey } = (await loadServerModules()).server;
       const keyring = await loadKeyring(settings);
       const database = await openDatabase(settings);
       try {

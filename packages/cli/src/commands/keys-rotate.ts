@@ -1,6 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
-import { rotateMasterKey } from '@qonduit/server';
 import { loadKeyring, serverSettings } from '../admin/server-data';
+import { loadServerModules } from '../admin/server-modules';
 import { examples } from '../command-helpers';
 import type { CommandContext } from '../context';
 import { DATA_DIR_HELP } from './keys-status';
@@ -16,6 +16,7 @@ export function registerKeysRotate(keys: Command, ctx: CommandContext): void {
     )
     .action(async (opts) => {
       const settings = await serverSettings(ctx, { dataDir: opts.dataDir });
+      const { rotateMasterKey } = (await loadServerModules()).server;
       const before = await loadKeyring(settings);
       const after = rotateMasterKey(settings.dataDir, before, ctx.now());
       ctx.out(after.activeId);

@@ -1,7 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
-import { keyStatus } from '@qonduit/server';
 import type { KeyVersionStatus } from '@qonduit/server';
 import { loadKeyring, openDatabase, serverSettings } from '../admin/server-data';
+import { loadServerModules } from '../admin/server-modules';
 import type { CommandContext } from '../context';
 import { renderTable } from '../format/table';
 import { shortDate } from '../format/time';
@@ -16,6 +16,7 @@ export function registerKeysStatus(keys: Command, ctx: CommandContext): void {
     .option('--json', 'print JSON')
     .action(async (opts) => {
       const settings = await serverSettings(ctx, { dataDir: opts.dataDir });
+      const { keyStatus } = (await loadServerModules()).server;
       const keyring = await loadKeyring(settings);
       const database = await openDatabase(settings);
       try {

@@ -2,7 +2,6 @@ import type { Command } from '@commander-js/extra-typings';
 import { examples } from '../command-helpers';
 import type { CommandContext } from '../context';
 import { EXIT } from '../errors';
-import { maskFinding, scanPaths } from '../scanner';
 
 const BATCH = 1000;
 
@@ -18,6 +17,8 @@ export function registerScanFiles(program: Command, ctx: CommandContext): void {
       examples('qonduit scan', 'qonduit scan src/ .env --revoke', 'git diff --cached --name-only | xargs qonduit scan   # as a pre-commit hook'),
     )
     .action(async (paths, opts) => {
+      // Loaded here, not at start-up: the token format needs node:crypto and node:zlib.
+      const { maskFinding, scanPaths } = await import('../scanner');
       const report = scanPaths(paths.length > 0 ? paths : ['.'], ctx.io.cwd);
       const unique = [...new Set(report.findings.map((f) => f.token))];
       let revoked: number | null = null;

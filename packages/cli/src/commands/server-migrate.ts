@@ -1,5 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
 import { openDatabase, serverSettings } from '../admin/server-data';
+import { loadServerModules } from '../admin/server-modules';
 import type { CommandContext } from '../context';
 import { DATA_DIR_HELP } from './keys-status';
 
@@ -10,7 +11,7 @@ export function registerServerMigrate(program: Command, ctx: CommandContext): vo
     .option('--data-dir <dir>', DATA_DIR_HELP)
     .action(async (opts) => {
       const settings = await serverSettings(ctx, { dataDir: opts.dataDir });
-      const { migrateToLatest } = await import('@qonduit/db');
+      const { migrateToLatest } = (await loadServerModules()).db;
       const database = await openDatabase(settings, { create: true });
       try {
         const result = await migrateToLatest(database.db);

@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { statSync } from 'node:fs';
 import { openDatabase, serverSettings } from '../admin/server-data';
+import { loadServerModules } from '../admin/server-modules';
 import { examples } from '../command-helpers';
 import type { CommandContext } from '../context';
 import { DATA_DIR_HELP } from './keys-status';
@@ -20,9 +21,10 @@ export function registerServerServe(program: Command, ctx: CommandContext): void
       const settings = await serverSettings(ctx, { dataDir: opts.dataDir });
       if (opts.port) settings.env.QONDUIT_PORT = opts.port;
       if (opts.host) settings.env.QONDUIT_HOST = opts.host;
-      const { buildApp, createKeyringHolder, loadConfig } = await import('@qonduit/server');
-      const { createPasswordHasher, keyFilePath, loadMasterKeyring, systemClock } = await import('@qonduit/core');
-      const { migrateToLatest } = await import('@qonduit/db');
+      const { server, core, db } = await loadServerModules();
+      const { buildApp, createKeyringHolder, loadConfig } = server;
+      const { createPasswordHasher, keyFilePath, loadMasterKeyring, systemClock } = core;
+      const { migrateToLatest } = db;
       const config = loadConfig(settings.env);
       // The key is checked first: a server that cannot decrypt provider tokens must not start.
       let created: string | null = null;
