@@ -132,6 +132,8 @@ export function buildProgram(ctx: CommandContext): Command {
   program.hook('preAction', () => {
     ctx.globals.url = program.opts().url;
   });
+  // The server's API reference, on the server this CLI talks to (--url is parsed before help prints).
+  program.addHelpText('after', () => `API reference: ${(program.opts().url ?? ctx.safeUrl()).replace(/\/+$/, '')}/docs\n`);
   const base = program as unknown as Command;
   const nouns = new LazyNouns(base, ctx);
 

@@ -240,6 +240,13 @@ describe('errors', () => {
     expect(run.stderr).toContain("qonduit: unknown option '--colour'");
   });
 
+  it("--help names the API reference of the server the CLI talks to", async () => {
+    const run = await machine.run(['--help']);
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.stdout).toContain(`API reference: ${server.url}/docs\n`);
+    expect((await machine.run(['--url', 'https://qonduit.example.com/', '--help'])).stdout).toContain('API reference: https://qonduit.example.com/docs\n');
+  });
+
   it('--help on a command prints its usage and examples, and exits 0', async () => {
     const run = await machine.run(['tokens', 'create', '--help']);
     expect(run.code).toBe(EXIT.ok);
