@@ -1,5 +1,6 @@
 import { CircuitError, assertSimulationBudget, fromIonqCircuit, parseQasm, runCircuit } from '@qonduit/runtime';
 import type { Circuit } from '@qonduit/runtime';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { READY } from './simulator-pool';
 import type { SimulationReply, SimulationTask } from './simulator-pool';
@@ -27,4 +28,11 @@ function handle(task: SimulationTask): SimulationReply {
 parentPort?.on('message', (task: SimulationTask) => {
   parentPort?.postMessage(handle(task));
 });
+// On Linux a thread has its own nice value, and priority 0 here means this thread: simulations
+// take what CPU the requests leave, instead of halving the server's throughput on a small machine.
+try {
+  setPriority(19);
+} catch {
+  // Not permitted or not supported (another OS): run at normal priority.
+}
 parentPort?.postMessage(READY);
