@@ -5,6 +5,7 @@ import * as m202611281500 from './202611281500_provider_tokens';
 import * as m202611281530 from './202611281530_jobs';
 import * as m202611281600 from './202611281600_job_idempotency';
 import * as m202611291200 from './202611291200_job_queue';
+import * as m202611291230 from './202611291230_org_provider_tokens_cascade';
 
 // Listed statically (not read from a folder) so that migrations work the same from source,
 // from a bundle and in tests. Names sort by time.
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '202611281530_jobs': m202611281530,
   '202611281600_job_idempotency': m202611281600,
   '202611291200_job_queue': m202611291200,
+  '202611291230_org_provider_tokens_cascade': m202611291230,
 };

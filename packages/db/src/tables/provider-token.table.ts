@@ -9,6 +9,8 @@ export interface ProviderTokenTable {
   id: string;
   account_id: string;
   account_type: 'user' | 'organization';
+  /** = account_id for an organization's token, else null: its foreign key deletes the token with the organization. */
+  organization_id: string | null;
   provider: string;
   sealed: string;
   /** The master key version that wraps the data key: rewrap and retire look it up. */

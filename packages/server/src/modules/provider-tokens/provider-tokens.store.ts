@@ -22,10 +22,11 @@ export async function findForAccount(db: Db, accountId: string, provider: string
   return withAuthors(db, accountId).where('p.provider', '=', provider).executeTakeFirst();
 }
 
-export async function insertProviderToken(db: Db, row: NewProviderToken): Promise<boolean> {
+/** organization_id is derived here, so that no insert can leave an organization's token outside the cascade. */
+export async function insertProviderToken(db: Db, row: Omit<NewProviderToken, 'organization_id'>): Promise<boolean> {
   const result = await db
     .insertInto('provider_tokens')
-    .values(row)
+    .values({ ...row, organization_id: row.account_type === 'organization' ? row.account_id : null })
     .onConflict((oc) => oc.columns(['account_id', 'provider']).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
