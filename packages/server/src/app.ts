@@ -20,6 +20,7 @@ import { checkKeyOpensNewestRecord } from './modules/keys/server-keyring';
 import { providerTokenRoutes } from './modules/provider-tokens/provider-tokens.routes';
 import { createProviderTokenService } from './modules/provider-tokens/provider-tokens.service';
 import { proxyRoutes } from './modules/proxy/proxy.routes';
+import { proxyJobLookup } from './modules/proxy/proxy.store';
 import { createCredentialResolver } from './modules/quantum/credential-resolver';
 import { createJobWorker } from './modules/quantum/job-worker';
 import type { JobWorker } from './modules/quantum/job-worker';
@@ -28,11 +29,12 @@ import { quantumRoutes } from './modules/quantum/quantum.routes';
 import { createSimulatorPool } from './modules/quantum/simulator-pool';
 import { healthRoutes } from './modules/health/health.routes';
 import { orgRoutes } from './modules/orgs/orgs.routes';
+import { createOrgJobCanceller } from './modules/orgs/org-jobs';
 import { createOrgService } from './modules/orgs/orgs.service';
 import { registerAuth } from './plugins/auth';
 import type { Access } from './plugins/auth';
 import { registerEdge } from './plugins/edge';
-import { frameworkErrorHandler, registerErrorHandling } from './plugins/errors';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './plugins/errors';
 import { createRateLimiter, registerRateLimits } from './plugins/rate-limit';
 import { registerOpenApi } from './plugins/openapi';
 import { registerValidation } from './plugins/validation';
@@ -72,12 +74,13 @@ function trustProxyOption(setting: Config['trustProxy']): boolean | string[] | (
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { routeTable: RouteEntry[]; tokenVerifier: TokenVerifier; jobWorker: JobWorker }> {
   const { config, database, clock } = deps;
-  const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
   // Whatever started us: a key that cannot open what the database holds must not serve.
   await checkKeyOpensNewestRecord(database.db, deps.keyring.current());
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config.logLevel) }),
     trustProxy: trustProxyOption(config.trustProxy),
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
@@ -110,7 +113,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     sessionTtlHours: config.sessionTtlHours,
     limiter,
   });
-  const orgs = createOrgService({ db: database.db, dialect: database.dialect, clock });
   const audit = createAuditService({ db: database.db, clock });
   const bus = createInvalidationBus(database, app.log);
   const tokens = createTokenService({ db: database.db, dialect: database.dialect, clock, audit, bus });
@@ -123,6 +125,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     adapterContext: { urls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock },
   });
   const resolver = createCredentialResolver({ providerTokens, platformCredentials: config.platformCredentials });
+  const orgs = createOrgService({
+    db: database.db,
+    dialect: database.dialect,
+    clock,
+    audit,
+    jobs: createOrgJobCanceller({
+      db: database.db,
+      clock,
+      log: app.log,
+      resolver,
+      adapterContext: { urls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock },
+    }),
+  });
   const simulator = createSimulatorPool({ size: config.simulatorWorkers, deadlineMs: config.simulatorDeadlineMs });
   const worker = createJobWorker({
     db: database.db,
@@ -194,7 +209,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   await app.register(auditRoutes, { audit });
   await app.register(providerTokenRoutes, { providerTokens, orgs, audit });
   await app.register(quantumRoutes, { jobs });
-  await app.register(proxyRoutes, { resolver, providerTokens, audit, providerUrls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock });
+  await app.register(proxyRoutes, { resolver, providerTokens, audit, jobs: proxyJobLookup(database.db), providerUrls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock });
   for (const plugin of deps.extraPlugins ?? []) await app.register(plugin);
   webUi = await registerWebUi(app, config.webDir);
 

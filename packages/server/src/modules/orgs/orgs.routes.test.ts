@@ -57,7 +57,7 @@ describe('organizations', () => {
     expect((await eve.request({ method: 'DELETE', url: `/api/v1/orgs/${org}` })).statusCode).toBe(404);
   });
 
-  it('lets owners and maintainers rename, but not a viewer', async () => {
+  it('lets only owners rename (DESIGN.md), not a maintainer or a viewer', async () => {
     const ada = await signUp(t);
     const max = await signUp(t, 'Max');
     const vic = await signUp(t, 'Vic');
@@ -68,8 +68,10 @@ describe('organizations', () => {
     expect(byViewer.statusCode).toBe(403);
     expect(byViewer.json()).toMatchObject({ error: { code: 'forbidden' } });
     const byMaintainer = await max.request({ method: 'PATCH', url: `/api/v1/orgs/${org}`, payload: { name: 'Renamed' } });
-    expect(byMaintainer.statusCode).toBe(200);
-    expect(byMaintainer.json()).toMatchObject({ name: 'Renamed', role: 'maintainer' });
+    expect(byMaintainer.statusCode).toBe(403);
+    const byOwner = await ada.request({ method: 'PATCH', url: `/api/v1/orgs/${org}`, payload: { name: 'Renamed' } });
+    expect(byOwner.statusCode).toBe(200);
+    expect(byOwner.json()).toMatchObject({ name: 'Renamed', role: 'owner' });
   });
 
   it('lets only an owner delete it', async () => {

@@ -16,6 +16,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { principalOf } from '../../plugins/auth';
 import type { AccountService } from '../accounts/accounts.service';
+import { actorOf } from '../tokens/tokens.service';
 import type { OrgService } from './orgs.service';
 
 const tags = ['organizations'];
@@ -36,20 +37,21 @@ export const orgRoutes: FastifyPluginAsyncTypebox<{ orgs: OrgService; accounts: 
   app.get(
     '/api/v1/orgs/:org',
     { config: { access: 'read_api' }, schema: { tags, summary: 'One organization', params: OrgParams, response: withErrors({ 200: OrgResponse }) } },
-    async (request) => orgs.membershipOf(principalOf(request).userId, request.params.org),
+    async (request) => orgs.authorize(principalOf(request).userId, request.params.org, 'read'),
   );
 
   app.patch(
     '/api/v1/orgs/:org',
-    { config: { access: 'api' }, schema: { tags, summary: 'Rename (owners and maintainers)', params: OrgParams, body: UpdateOrgBody, response: withErrors({ 200: OrgResponse }) } },
+    { config: { access: 'api' }, schema: { tags, summary: 'Rename (owners)', params: OrgParams, body: UpdateOrgBody, response: withErrors({ 200: OrgResponse }) } },
     async (request) => orgs.rename(principalOf(request).userId, request.params.org, request.body.name),
   );
 
   app.delete(
     '/api/v1/orgs/:org',
-    { config: { access: 'api' }, schema: { tags, summary: 'Delete (owners)', params: OrgParams, response: withErrors({ 204: Type.Null() }) } },
+    { config: { access: 'api' }, schema: { tags, summary: 'Delete (owners): cancels its jobs, also at the providers, and destroys its provider tokens', params: OrgParams, response: withErrors({ 204: Type.Null() }) } },
     async (request, reply) => {
-      await orgs.remove(principalOf(request).userId, request.params.org);
+      const principal = principalOf(request);
+      await orgs.remove(principal.userId, request.params.org, actorOf(principal, request.ip));
       return reply.status(204).send(null);
     },
   );

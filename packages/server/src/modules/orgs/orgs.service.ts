@@ -1,4 +1,4 @@
-import { AppError, forbidden, newId, notFound } from '@qonduit/core';
+import { AppError, newId, notFound } from '@qonduit/core';
 import type { Clock } from '@qonduit/core';
 import type { Role } from '@qonduit/contract';
 import type { Database, Dialect } from '@qonduit/db';
@@ -6,12 +6,20 @@ import type { Kysely } from 'kysely';
 import { decodeCursor, pageOf } from '../../pagination';
 import { normalizeEmail } from '../accounts/accounts.service';
 import { findUserByEmail } from '../accounts/accounts.store';
+import type { Actor, AuditService } from '../audit/audit.service';
+import { assertMay } from './org-policy';
+import type { OrgAction } from './org-policy';
+import type { OrgJobCanceller } from './org-jobs';
 import * as store from './orgs.store';
 
-const MANAGE_MEMBERS: readonly Role[] = ['owner'];
-const EDIT: readonly Role[] = ['owner', 'maintainer'];
-
-export function createOrgService(deps: { db: Kysely<Database>; dialect: Dialect; clock: Clock }) {
+export function createOrgService(deps: {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  clock: Clock;
+  audit: Pick<AuditService, 'record'>;
+  /** Carries a deleted organization's cancellations to the providers. */
+  jobs: OrgJobCanceller;
+}) {
   const { db, dialect, clock } = deps;
 
   /** The caller's membership; another organization answers 404, exactly as a missing one. */
@@ -21,14 +29,16 @@ export function createOrgService(deps: { db: Kysely<Database>; dialect: Dialect;
     return m;
   }
 
-  function require(role: Role, allowed: readonly Role[], action: string): void {
-    if (!allowed.includes(role)) {
-      throw forbidden(`Only ${allowed.map((r) => `${r}s`).join(' and ')} can ${action}; your role is ${role}`);
-    }
+  /** The caller's membership, when the policy table lets their role do `action` (else 403). */
+  async function authorize(userId: string, organizationId: string, action: OrgAction) {
+    const m = await membershipOf(userId, organizationId);
+    assertMay(m.role, action);
+    return m;
   }
 
   return {
     membershipOf,
+    authorize,
     membershipRole: (organizationId: string, userId: string) => store.membershipRole(db, organizationId, userId),
 
     async create(userId: string, name: string) {
@@ -48,28 +58,53 @@ export function createOrgService(deps: { db: Kysely<Database>; dialect: Dialect;
     },
 
     async rename(userId: string, organizationId: string, name: string) {
-      const m = await membershipOf(userId, organizationId);
-      require(m.role, EDIT, 'rename the organization');
+      const m = await authorize(userId, organizationId, 'rename');
       await store.renameOrganization(db, organizationId, name.trim());
       return { ...m, name: name.trim() };
     },
 
-    async remove(userId: string, organizationId: string): Promise<void> {
-      const m = await membershipOf(userId, organizationId);
-      require(m.role, MANAGE_MEMBERS, 'delete the organization');
-      await store.deleteOrganization(db, organizationId);
+    /**
+     * Ends the organization (DESIGN.md: its jobs cancelled, its provider tokens destroyed). The
+     * credentials that cancelling at the providers needs are decrypted first; then one
+     * transaction cancels every unfinished job (so no worker submits one again), deletes the
+     * provider tokens (their sealed data keys with them), the memberships and the organization;
+     * only after it commits are the providers called, with the credentials held in memory, so a
+     * slow provider never holds the transaction open and nothing stays usable if one fails.
+     */
+    async remove(userId: string, organizationId: string, actor: Actor): Promise<void> {
+      const m = await authorize(userId, organizationId, 'delete_org');
+      const credentials = await deps.jobs.credentialsOf(organizationId);
+      const ended = await db.transaction().execute(async (trx) => {
+        if (!(await store.lockOrganization(trx, dialect, organizationId))) throw notFound('Organization');
+        const jobs = await store.cancelActiveJobsOf(trx, organizationId, clock.now().toISOString());
+        const tokens = await store.deleteProviderTokensOf(trx, organizationId);
+        await store.deleteMembershipsOf(trx, organizationId);
+        await store.deleteOrganization(trx, organizationId);
+        // The organization's own log goes with it; the owner's log keeps the deletion.
+        await deps.audit.record(
+          {
+            account: { id: userId, type: 'user' },
+            actor,
+            action: 'organization.deleted',
+            target: { type: 'organization', id: organizationId, name: m.name },
+            details: { jobs_cancelled: jobs.length, provider_tokens_deleted: tokens },
+          },
+          trx,
+        );
+        return jobs;
+      });
+      await deps.jobs.cancelAtProviders(ended, credentials);
     },
 
     async listMembers(userId: string, organizationId: string, page: { limit?: number; cursor?: string }) {
-      await membershipOf(userId, organizationId);
+      await authorize(userId, organizationId, 'read');
       const limit = page.limit ?? 50;
       const rows = await store.listMembers(db, organizationId, limit + 1, decodeCursor(page.cursor, 2));
       return pageOf(rows, limit, (r) => [r.added_at, r.user_id]);
     },
 
     async addMember(userId: string, organizationId: string, input: { email: string; role: Role }) {
-      const m = await membershipOf(userId, organizationId);
-      require(m.role, MANAGE_MEMBERS, 'add members');
+      await authorize(userId, organizationId, 'invite_members');
       const user = await findUserByEmail(db, normalizeEmail(input.email));
       if (!user) {
         throw new AppError('not_found', 'No account uses this email; ask the person to sign up first', {
@@ -89,8 +124,7 @@ export function createOrgService(deps: { db: Kysely<Database>; dialect: Dialect;
     },
 
     async changeRole(userId: string, organizationId: string, targetUserId: string, role: Role) {
-      const m = await membershipOf(userId, organizationId);
-      require(m.role, MANAGE_MEMBERS, 'change roles');
+      await authorize(userId, organizationId, 'change_roles');
       return db.transaction().execute(async (trx) => {
         await store.lockOrganization(trx, dialect, organizationId);
         const target = await store.findMember(trx, organizationId, targetUserId);
@@ -104,9 +138,9 @@ export function createOrgService(deps: { db: Kysely<Database>; dialect: Dialect;
     },
 
     async removeMember(userId: string, organizationId: string, targetUserId: string): Promise<void> {
-      const m = await membershipOf(userId, organizationId);
-      // Anyone may leave; only owners remove others.
-      if (targetUserId !== userId) require(m.role, MANAGE_MEMBERS, 'remove members');
+      // Anyone may leave; removing someone else is in the policy table.
+      if (targetUserId === userId) await membershipOf(userId, organizationId);
+      else await authorize(userId, organizationId, 'remove_members');
       await db.transaction().execute(async (trx) => {
         await store.lockOrganization(trx, dialect, organizationId);
         const target = await store.findMember(trx, organizationId, targetUserId);

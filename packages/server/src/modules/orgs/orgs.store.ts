@@ -123,3 +123,46 @@ export async function listAllMembershipsOfUser(db: Db, userId: string) {
     .orderBy('organizations.id')
     .execute();
 }
+
+// Ending an organization (orgs.service `remove`). These touch the jobs and provider_tokens
+// tables because deleting an organization is one transaction over all of them.
+
+/**
+ * Ends every job of the organization that has not finished: CANCELLED at once, so that no
+ * worker ever claims it again. Returns what the provider side needs: the provider's job id for
+ * jobs that reached it, and the lease of jobs a worker may be submitting at this moment.
+ */
+export async function cancelActiveJobsOf(db: Db, organizationId: string, nowIso: string) {
+  return db
+    .updateTable('jobs')
+    .set({ status: 'CANCELLED', ended_at: nowIso })
+    .where('account_id', '=', organizationId)
+    .where('account_type', '=', 'organization')
+    .where('status', 'in', ['PENDING', 'RUNNING', 'CANCELLING'])
+    .returning(['id', 'provider', 'backend_id', 'token_source', 'provider_job_id', 'submit_attempt_id', 'submit_attempt_at', 'created_at', 'lease_owner', 'lease_expires_at'])
+    .execute();
+}
+
+/** What the provider knows of these jobs now, and whether a worker still holds them. */
+export async function providerSideOf(db: Db, jobIds: readonly string[]) {
+  if (jobIds.length === 0) return [];
+  return db
+    .selectFrom('jobs')
+    .select(['id', 'provider_job_id', 'submit_attempt_id', 'submit_attempt_at', 'lease_owner'])
+    .where('id', 'in', [...jobIds])
+    .execute();
+}
+
+/** Deletes the organization's provider tokens; the sealed data keys live in these rows only. */
+export async function deleteProviderTokensOf(db: Db, organizationId: string): Promise<number> {
+  const result = await db
+    .deleteFrom('provider_tokens')
+    .where('account_id', '=', organizationId)
+    .where('account_type', '=', 'organization')
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function deleteMembershipsOf(db: Db, organizationId: string): Promise<void> {
+  await db.deleteFrom('memberships').where('organization_id', '=', organizationId).execute();
+}

@@ -580,18 +580,16 @@ describe('use of a token through the proxy', () => {
   });
 });
 
-// The proxy alone, on a bare server, with the operator's platform credential and a short
-// timeout: what the whole app cannot be configured to do.
-async function bareProxy(ionqUrl: string, timeoutMs: number) {
+// The proxy alone, on a bare server, with a short timeout or the operator's platform
+// credential: what the whole app is not configured to do here.
+async function bareProxy(ionqUrl: string, timeoutMs: number, source: 'user' | 'platform' = 'user') {
   const invalidated: string[] = [];
   const used: string[] = [];
   const audited: string[] = [];
-  const platform: ResolvedCredential = {
-    source: 'platform',
-    recordId: null,
-    account: null,
-    credential: { api_key: IONQ_KEY },
-  };
+  const resolved: ResolvedCredential =
+    source === 'platform'
+      ? { source: 'platform', recordId: null, account: null, credential: { api_key: IONQ_KEY } }
+      : { source: 'user', recordId: 'record-1', account: { id: 'user-1', type: 'user' }, credential: { api_key: IONQ_KEY } };
   const app = Fastify().withTypeProvider<TypeBoxTypeProvider>();
   registerErrorHandling(app);
   registerAuth(app, {
@@ -605,7 +603,7 @@ async function bareProxy(ionqUrl: string, timeoutMs: number) {
   });
   await app.register(proxyRoutes, {
     resolver: {
-      resolve: () => Promise.resolve(platform),
+      resolve: () => Promise.resolve(resolved),
       missing: (provider) => new AppError('provider_token_missing', `no ${provider} token`),
     },
     providerTokens: {
@@ -613,6 +611,7 @@ async function bareProxy(ionqUrl: string, timeoutMs: number) {
       markInvalid: (id) => Promise.resolve(void invalidated.push(id)),
     },
     audit: { record: (event) => Promise.resolve(void audited.push(event.action)) },
+    jobs: { submitterOf: () => Promise.resolve(null) },
     providerUrls: providerUrlsFromEnv({ QONDUIT_PROVIDER_IONQ_URL: ionqUrl }),
     fetch: globalThis.fetch,
     clock,
@@ -622,7 +621,7 @@ async function bareProxy(ionqUrl: string, timeoutMs: number) {
   return { app, invalidated, used, audited };
 }
 
-describe('the proxy with the platform credential', () => {
+describe('the proxy on its own', () => {
   it('answers 502 provider_error when the provider does not answer within the timeout', async () => {
     const stalled = await startFakeIonq({ apiKey: IONQ_KEY });
     const bare = await bareProxy(stalled.url, 300);
@@ -643,23 +642,28 @@ describe('the proxy with the platform credential', () => {
     }
   });
 
-  it("passes a 401 through without marking or auditing anything: the operator's credential has no record", async () => {
-    const wrong = await startFakeIonq({ apiKey: IONQ_WRONG });
-    const bare = await bareProxy(wrong.url, 5_000);
+  it("never lets the operator's platform credential through: 403 naming it, and the provider sees nothing", async () => {
+    const provider = await startFakeIonq({ apiKey: IONQ_KEY });
+    const bare = await bareProxy(provider.url, 5_000, 'platform');
     try {
-      const res = await bare.app.inject({
-        method: 'GET',
-        url: '/proxy/ionq/whoami',
-        headers: withToken('qdp_anything'),
-      });
-      expect(res.statusCode).toBe(401);
-      expect(wrong.requests.at(-1)?.headers.authorization).toBe(`apiKey ${IONQ_KEY}`);
+      for (const [method, url] of [
+        ['GET', '/proxy/ionq/whoami'],
+        ['GET', '/proxy/ionq/jobs'],
+        ['PUT', '/proxy/ionq/jobs/some-job/status/cancel'],
+      ] as const) {
+        const res = await bare.app.inject({ method, url, headers: withToken('qdp_anything') });
+        expect(res.statusCode, `${method} ${url}`).toBe(403);
+        expect(res.json()).toMatchObject({
+          error: { code: 'forbidden', message: expect.stringContaining('platform IonQ credential') as unknown },
+        });
+      }
+      expect(provider.requests).toEqual([]);
       expect(bare.invalidated).toEqual([]);
       expect(bare.used).toEqual([]);
       expect(bare.audited).toEqual([]);
     } finally {
       await bare.app.close();
-      await wrong.close();
+      await provider.close();
     }
   });
 });

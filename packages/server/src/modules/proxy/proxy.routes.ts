@@ -15,11 +15,14 @@ import type { ProviderId, ProviderUrls } from '@qonduit/runtime';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { principalOf } from '../../plugins/auth';
-import type { Principal } from '../../plugins/auth';
+import type { OrgContext, Principal } from '../../plugins/auth';
 import type { AuditService } from '../audit/audit.service';
+import { assertMay, mayDo } from '../orgs/org-policy';
 import type { ProviderTokenService } from '../provider-tokens/provider-tokens.service';
 import type { CredentialResolver, ResolvedCredential } from '../quantum/credential-resolver';
+import { classifyProxyRequest } from './proxy.access';
 import { forwardedRequestHeaders, returnedResponseHeaders } from './proxy.headers';
+import type { ProxyJobLookup } from './proxy.store';
 import { upstreamUrl } from './proxy.target';
 
 // Only what the proxy calls, so that a test can stand in for each service.
@@ -27,6 +30,8 @@ export interface ProxyOptions {
   resolver: Pick<CredentialResolver, 'resolve' | 'missing'>;
   providerTokens: Pick<ProviderTokenService, 'markUsed' | 'markInvalid'>;
   audit: Pick<AuditService, 'record'>;
+  /** Tells whether a job a viewer cancels through the proxy is one they submitted. */
+  jobs: ProxyJobLookup;
   providerUrls: ProviderUrls;
   fetch: typeof fetch;
   clock: Clock;
@@ -54,6 +59,29 @@ class UpstreamTimeout extends Error {
 }
 
 const displayName = (provider: ProviderId) => providerById(provider)?.display_name ?? provider;
+
+/** Whether the caller may manage the token: a 401/403 from the provider then marks it invalid. */
+function mayManage(resolved: ResolvedCredential, orgContext: OrgContext | null): boolean {
+  if (resolved.source === 'user') return true;
+  return resolved.source === 'organization' && orgContext !== null && mayDo(orgContext.role, 'manage_provider_tokens');
+}
+
+/**
+ * The operator's platform credential pays for jobs that Qonduit itself submits and tracks per
+ * account. The raw proxy would hand it to any request: listing and cancelling every tenant's
+ * jobs on the operator's provider account. So it never passes through (README, "Provider proxy").
+ */
+function platformRefused(provider: ProviderId, orgContext: OrgContext | null): AppError {
+  const name = displayName(provider);
+  const where = orgContext
+    ? `an owner or maintainer can add the organization's ${name} token (PUT /api/v1/orgs/${orgContext.organizationId}/provider-tokens/${provider})`
+    : `add your own ${name} token (PUT /api/v1/user/provider-tokens/${provider})`;
+  return new AppError(
+    'forbidden',
+    `The operator's platform ${name} credential is spent only by jobs (POST /quantum/jobs) and never passes through the provider proxy; to use the proxy, ${where}`,
+    { details: [{ field: 'provider', message: `no ${provider} token of your own; the platform's is not proxied` }] },
+  );
+}
 
 /** A safe word for why fetch failed (`ECONNREFUSED`): never the URL, never a header. */
 function failureCode(error: unknown): string {
@@ -122,17 +150,23 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyOptions> = async (app, 
     });
   }
 
+  /**
+   * A 401/403 marks the token invalid only when the caller may manage it (their own token, or
+   * an organization's for its owners and maintainers): any member can send a request the
+   * provider refuses, and that must not take the token out of service for everyone.
+   */
   async function markRefused(
     resolved: ResolvedCredential,
     provider: ProviderId,
     status: number,
+    orgContext: OrgContext | null,
     log: FastifyBaseLogger,
   ): Promise<void> {
     log.info(
       { provider, status, token_source: resolved.source },
       'provider refused the credential on a proxied call',
     );
-    if (resolved.recordId === null) return;
+    if (resolved.recordId === null || !mayManage(resolved, orgContext)) return;
     await options.providerTokens.markInvalid(
       resolved.recordId,
       `${displayName(provider)} refused the token (HTTP ${status}) on a provider proxy call`,
@@ -165,8 +199,10 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyOptions> = async (app, 
         );
 
       const principal = principalOf(request);
-      const resolved = await options.resolver.resolve(principal.userId, request.orgContext, provider);
-      if (!resolved) throw options.resolver.missing(provider, request.orgContext);
+      const orgContext = request.orgContext;
+      const resolved = await options.resolver.resolve(principal.userId, orgContext, provider);
+      if (!resolved) throw options.resolver.missing(provider, orgContext);
+      if (resolved.source === 'platform') throw platformRefused(provider, orgContext);
 
       let base: string;
       try {
@@ -186,8 +222,21 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyOptions> = async (app, 
         });
       }
       const url = target.value.href;
-
       const method = request.method;
+
+      if (resolved.source === 'organization' && orgContext) {
+        const basePath = new URL(base).pathname.replace(/\/+$/, '');
+        const path = target.value.pathname.slice(basePath.length) || '/';
+        const kind = classifyProxyRequest(provider, method, path, raw.query);
+        if (kind.kind === 'read') assertMay(orgContext.role, 'proxy_read');
+        else {
+          const own =
+            kind.kind === 'job_write' &&
+            !mayDo(orgContext.role, 'proxy_write') &&
+            (await options.jobs.submitterOf(orgContext.organizationId, provider, kind.providerJobId)) === principal.userId;
+          assertMay(orgContext.role, 'proxy_write', { own });
+        }
+      }
       const body =
         method !== 'GET' && method !== 'HEAD' && Buffer.isBuffer(request.body) ? request.body : undefined;
       let bodyText: string | undefined;
@@ -214,7 +263,7 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyOptions> = async (app, 
       } catch (error) {
         if (!(error instanceof ProviderError)) throw error;
         // IBM exchanges its key at IAM first: a refusal there is a refused token too.
-        if (error.kind === 'auth') await markRefused(resolved, provider, error.status ?? 401, request.log);
+        if (error.kind === 'auth') await markRefused(resolved, provider, error.status ?? 401, orgContext, request.log);
         throw new AppError(
           'provider_error',
           `The provider proxy could not authenticate to ${name}: ${error.message}`,
@@ -259,7 +308,7 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyOptions> = async (app, 
 
       const status = upstream.status;
       await recordUse(resolved, provider, principal, request.ip);
-      if (status === 401 || status === 403) await markRefused(resolved, provider, status, request.log);
+      if (status === 401 || status === 403) await markRefused(resolved, provider, status, orgContext, request.log);
       if (status >= 300 && status < 400 && upstream.headers.has('location')) {
         await upstream.body?.cancel();
         throw new AppError(

@@ -1,5 +1,5 @@
 import { AppError } from '@qonduit/core';
-import { providerById } from '@qonduit/runtime';
+import { isProviderId, providerById } from '@qonduit/runtime';
 import type { ProviderId } from '@qonduit/runtime';
 import type { OrgContext } from '../../plugins/auth';
 import type { ProviderTokenService, TokenAccount } from '../provider-tokens/provider-tokens.service';
@@ -25,8 +25,16 @@ export function createCredentialResolver(deps: {
   providerTokens: ProviderTokenService;
   platformCredentials: Readonly<Partial<Record<ProviderId, Readonly<Record<string, string>>>>>;
 }) {
+  const platformCredential = (provider: ProviderId): Readonly<Record<string, string>> | null => deps.platformCredentials[provider] ?? null;
+
   return {
-    hasPlatformCredential: (provider: ProviderId) => deps.platformCredentials[provider] !== undefined,
+    hasPlatformCredential: (provider: ProviderId) => platformCredential(provider) !== null,
+
+    /**
+     * The operator's credential, for jobs only: the provider proxy refuses a call that would
+     * spend it (DESIGN.md: "never handed to the raw proxy").
+     */
+    platformCredential,
 
     async resolve(userId: string, orgContext: OrgContext | null, provider: ProviderId): Promise<ResolvedCredential | null> {
       const account: TokenAccount = orgContext ? { id: orgContext.organizationId, type: 'organization' } : { id: userId, type: 'user' };
@@ -35,6 +43,34 @@ export function createCredentialResolver(deps: {
       const platform = deps.platformCredentials[provider];
       if (platform) return { source: 'platform', recordId: null, account: null, credential: platform };
       return null;
+    },
+
+    /**
+     * The credential a stored job spends, by the source recorded when it was submitted. An
+     * account's token is read again, so a token replaced since is the one used, and a removed
+     * one (a deleted organization's) is no longer there: null.
+     */
+    async forJob(
+      job: { account_id: string; account_type: TokenAccount['type']; token_source: TokenSource | 'none' },
+      provider: ProviderId,
+    ): Promise<{ credential: Readonly<Record<string, string>>; recordId: string | null } | null> {
+      if (job.token_source === 'none') return null;
+      if (job.token_source === 'platform') {
+        const platform = platformCredential(provider);
+        return platform ? { credential: platform, recordId: null } : null;
+      }
+      return deps.providerTokens.credentialFor({ id: job.account_id, type: job.account_type }, provider);
+    },
+
+    /** Every token an account holds, decrypted (ending an organization cancels its jobs with them). */
+    async allOf(account: TokenAccount): Promise<Map<ProviderId, Readonly<Record<string, string>>>> {
+      const found = new Map<ProviderId, Readonly<Record<string, string>>>();
+      for (const token of await deps.providerTokens.list(account)) {
+        if (!isProviderId(token.provider)) continue;
+        const own = await deps.providerTokens.credentialFor(account, token.provider);
+        if (own) found.set(token.provider, own.credential);
+      }
+      return found;
     },
 
     /** The error for a call that found no credential: names the provider and where to add one. */

@@ -20,6 +20,7 @@ import type { BackendInfo, Circuit, ProviderId } from '@qonduit/runtime';
 import type { Kysely } from 'kysely';
 import type { OrgContext, Principal } from '../../plugins/auth';
 import type { AuditService } from '../audit/audit.service';
+import { assertMay } from '../orgs/org-policy';
 import type { ProviderTokenService } from '../provider-tokens/provider-tokens.service';
 import type { CredentialResolver } from './credential-resolver';
 import * as store from './jobs.store';
@@ -246,9 +247,7 @@ export function createJobService(deps: {
     /** Asks for cancellation; the worker reaches the provider. A job not yet started ends here. */
     async cancel(principal: Principal, org: OrgContext | null, id: string): Promise<void> {
       const job = await visibleJob(principal, org, id);
-      if (org && job.submitted_by !== principal.userId && org.role === 'viewer') {
-        throw new AppError('forbidden', "A viewer can cancel only the jobs they submitted; owners and maintainers can cancel any of the organization's jobs");
-      }
+      if (org) assertMay(org.role, 'cancel_job', { own: job.submitted_by === principal.userId });
       const nowIso = clock.now().toISOString();
       if (job.status === 'PENDING' && job.provider_job_id === null) {
         if (await store.requestCancel(db, id, { status: 'CANCELLED', ended_at: nowIso }, ['PENDING'], nowIso)) return;
