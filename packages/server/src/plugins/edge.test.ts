@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPat, createTestApp, signUp, withToken } from '../test/harness';
 import type { Browser, TestApp } from '../test/harness';
@@ -85,6 +86,28 @@ describe('every error answers in our JSON shape', () => {
       const res = await ada.request({ method: 'GET', url });
       expectOurError(res, 400, 'validation_failed');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+
+  it('a path segment longer than the router takes', async () => {
+    expectOurError(await ada.request({ method: 'GET', url: `/api/v1/orgs/${'x'.repeat(500)}` }), 400, 'validation_failed');
+  });
+
+  it('a request the HTTP parser cannot read (an unknown method, a broken header) over a real socket', async () => {
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = new URL(address);
+    for (const raw of ['FOO /api/v1/orgs HTTP/1.1\r\nHost: x\r\n\r\n', 'GET /api/v1/orgs HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n']) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write(raw));
+        let data = '';
+        socket.on('data', (d: Buffer) => (data += d.toString()));
+        socket.on('close', () => resolve(data));
+        socket.on('error', reject);
+      });
+      const [head = '', body = ''] = answer.split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 400 /);
+      expect(head.toLowerCase()).toContain('x-content-type-options: nosniff');
+      expect(JSON.parse(body)).toEqual({ error: { code: 'validation_failed', message: expect.any(String) as unknown, request_id: expect.any(String) as unknown } });
     }
   });
 

@@ -2,6 +2,8 @@ import { AppError } from '@qonduit/core';
 import { ERROR_STATUS } from '@qonduit/contract';
 import type { ErrorCode, ErrorDetail } from '@qonduit/contract';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { isAppPage } from './web-ui';
 
 interface AjvIssue {
@@ -69,8 +71,35 @@ export function frameworkErrorHandler(err: FastifyError, request: FastifyRequest
     void sendError(request, reply, 'validation_failed', 'The URL is malformed: it has an invalid percent-escape', [{ field: 'url', message: 'has an invalid percent-escape' }]);
     return;
   }
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void sendError(request, reply, 'validation_failed', 'A part of the URL path is too long', [{ field: 'url', message: 'has a path segment that is too long' }]);
+    return;
+  }
   request.log.error({ err }, 'unexpected framework error');
   void sendError(request, reply, 'internal', 'Something went wrong on our side; the request ID helps us find it');
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; reason: string; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, reason: 'Request Timeout', message: 'The request took too long to arrive' },
+  HPE_HEADER_OVERFLOW: { status: 431, reason: 'Request Header Fields Too Large', message: 'The request headers are too large' },
+};
+
+/**
+ * Requests the HTTP parser cannot read (an unknown method, a malformed line or header) never
+ * reach Fastify; they too get our error body. The socket carries nothing after it.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = (err.code && CLIENT_ERRORS[err.code]) || { status: 400, reason: 'Bad Request', message: 'The request is not valid HTTP' };
+  const code: ErrorCode = known.status === 400 ? 'validation_failed' : known.status === 408 ? 'unavailable' : 'payload_too_large';
+  const body = JSON.stringify({ error: { code, message: known.message, request_id: randomUUID() } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${known.status} ${known.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 // One handler maps every error to {error:{code, message, request_id, details?}}. Anything not
