@@ -27,7 +27,6 @@ export interface Config {
   /** How often expired sessions and ended rate-limit windows are deleted, in milliseconds. */
   readonly sweepIntervalMs: number;
   readonly sessionTtlHours: number;
-  readonly sessionTtlHours: number;
   /** Where each provider's API is (QONDUIT_PROVIDER_<ID>_URL); the proxy reaches only these. */
   readonly providerUrls: ProviderUrls;
   /**
