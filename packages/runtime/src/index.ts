@@ -23,6 +23,7 @@ export {
   QASM_LIMITS,
   simulationCost,
   assertSimulationBudget,
+  simulationBudgetProblem,
 } from './simulator/limits';
 export type { QasmLimits } from './simulator/limits';
 

@@ -27,6 +27,7 @@ import type { JobWorker } from './modules/quantum/job-worker';
 import { createJobService } from './modules/quantum/jobs.service';
 import { quantumRoutes } from './modules/quantum/quantum.routes';
 import { createSimulatorPool } from './modules/quantum/simulator-pool';
+
 import { healthRoutes } from './modules/health/health.routes';
 import { orgRoutes } from './modules/orgs/orgs.routes';
 import { createOrgJobCanceller } from './modules/orgs/org-jobs';
@@ -39,6 +40,9 @@ import { createRateLimiter, registerRateLimits } from './plugins/rate-limit';
 import { registerOpenApi } from './plugins/openapi';
 import { registerValidation } from './plugins/validation';
 import { registerWebUi } from './plugins/web-ui';
+
+/** A program within the parser's budgets is read in well under this. */
+const PROGRAM_READ_DEADLINE_MS = 10_000;
 
 export interface AppDeps {
   config: Config;
@@ -139,6 +143,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     }),
   });
   const simulator = createSimulatorPool({ size: config.simulatorWorkers, deadlineMs: config.simulatorDeadlineMs });
+  // Large programs are read for submission in a worker of their own, never behind a simulation.
+  const programs = createSimulatorPool({ size: 1, deadlineMs: PROGRAM_READ_DEADLINE_MS });
   const worker = createJobWorker({
     db: database.db,
     dialect: database.dialect,
@@ -165,6 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   app.addHook('onClose', async () => {
     await worker.stop();
     await simulator.close();
+    await programs.close();
   });
   const jobs = createJobService({
     db: database.db,
@@ -174,6 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     resolver,
     providerTokens,
     limits: { maxQueuedPerAccount: config.jobsMaxQueuedPerAccount, simulatorMaxWork: config.simulatorMaxWork },
+    programs,
     onSubmitted: () => worker.kick(),
   });
   app.addHook('onReady', async () => {

@@ -192,11 +192,13 @@ export function simulationCost(circuit: Circuit): number {
  * for submission (a 400 there) and for the simulator worker before it starts a job.
  */
 export function assertSimulationBudget(circuit: Circuit, maxWork: number = MAX_SIMULATION_WORK): void {
-  const cost = simulationCost(circuit);
-  if (cost > maxWork) {
-    const gates = cost / 2 ** circuit.qubits;
-    throw new CircuitError(
-      `simulating ${gates} gates on ${circuit.qubits} qubits takes ${count(cost)} amplitude updates, which exceeds the limit of ${maxWork} amplitude updates (MAX_SIMULATION_WORK) of the local simulator; use fewer gates or qubits`,
-    );
-  }
+  const problem = simulationBudgetProblem(simulationCost(circuit), circuit.qubits, maxWork);
+  if (problem) throw new CircuitError(problem);
+}
+
+/** Why a circuit of this cost is over the budget, or null; for callers that hold only the numbers. */
+export function simulationBudgetProblem(cost: number, qubits: number, maxWork: number = MAX_SIMULATION_WORK): string | null {
+  if (cost <= maxWork) return null;
+  const gates = cost / 2 ** qubits;
+  return `simulating ${gates} gates on ${qubits} qubits takes ${count(cost)} amplitude updates, which exceeds the limit of ${maxWork} amplitude updates (MAX_SIMULATION_WORK) of the local simulator; use fewer gates or qubits`;
 }

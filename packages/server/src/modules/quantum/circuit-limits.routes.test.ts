@@ -2,6 +2,7 @@ import { startFakeIonq } from '@qonduit/runtime/testing';
 import type { FakeIonq } from '@qonduit/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signUp } from '../../test/harness';
+import { INLINE_PROGRAM_BYTES } from './jobs.service';
 import type { Browser, TestApp } from '../../test/harness';
 
 // Programs built to make the parser do unbounded work (issue 12's reproductions) are refused
@@ -60,6 +61,25 @@ describe('programs that would make the parser work without bound', () => {
 
   it('still takes a long chain of + and ^ without recursion', async () => {
     const res = await submit('local.simulator', `OPENQASM 3.0;\nqubit[1] q;\nbit[1] c;\nrz(${Array.from({ length: 20_000 }, () => '1').join('+')}) q[0];\nc = measure q;`);
+    expect(res.statusCode).toBe(201);
+  });
+
+  it('reads a program too large for the request thread in a worker, with the same answers', async () => {
+    const body = Array.from({ length: 20_000 }, (_, i) => (i % 2 === 0 ? 'h q[0];' : 'h q[1];')).join('\n');
+    const program = `OPENQASM 3.0;\nqubit[2] q;\nbit[2] c;\n${body}\nc = measure q;`;
+    expect(program.length).toBeGreaterThan(INLINE_PROGRAM_BYTES);
+    const ok = await submit('local.simulator', program);
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toMatchObject({ status: 'PENDING' });
+    // Refusals read in the worker still name the line, and measurements must still come last.
+    const broken = await submit('local.simulator', `${program}\nfrobnicate q[0];`);
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json<{ error: { message: string } }>().error.message).toMatch(/line 20005.*frobnicate/);
+    const early = await submit('local.simulator', `OPENQASM 3.0;\nqubit[2] q;\nbit[2] c;\nc = measure q;\n${body}`);
+    expect(early.statusCode).toBe(400);
+    expect(early.json<{ error: { message: string } }>().error.message).toMatch(/measure/i);
+    const ionqJson = { qubits: 2, circuit: Array.from({ length: 2_000 }, () => ({ gate: 'h', targets: [0] })) };
+    const res = await ada.request({ method: 'POST', url: '/quantum/jobs', payload: { backend_id: 'ionq.simulator', shots: 10, input_format: 'IONQ_CIRCUIT_V1', input: ionqJson } });
     expect(res.statusCode).toBe(201);
   });
 });

@@ -5,18 +5,15 @@ import type { Database, Dialect, Job } from '@qonduit/db';
 import {
   BACKENDS,
   CircuitError,
-  assertSimulationBudget,
-  assertTerminalMeasurements,
   backendById,
   drivableByPlanqkQiskit,
-  fromIonqCircuit,
   isPlanqkInputFormat,
-  parseQasm,
   planqkGateNames,
   planqkInputFormats,
   providerById,
+  simulationBudgetProblem,
 } from '@qonduit/runtime';
-import type { BackendInfo, Circuit, ProviderId } from '@qonduit/runtime';
+import type { BackendInfo } from '@qonduit/runtime';
 import type { Kysely } from 'kysely';
 import type { OrgContext, Principal } from '../../plugins/auth';
 import type { AuditService } from '../audit/audit.service';
@@ -25,6 +22,14 @@ import type { ProviderTokenService } from '../provider-tokens/provider-tokens.se
 import type { CredentialResolver } from './credential-resolver';
 import * as store from './jobs.store';
 import type { JobSummary } from './jobs.store';
+import { programFacts } from './program-facts';
+import type { ProgramFacts } from './program-facts';
+import { SimulationError } from './simulator-pool';
+
+/** Reads large programs off the event loop (a worker-thread pool of its own). */
+export interface ProgramReader {
+  facts(format: string, input: string): Promise<ProgramFacts>;
+}
 
 /** What a client told "queue full" is asked to wait before trying again. */
 const QUEUE_FULL_RETRY_AFTER_SECONDS = 30;
@@ -53,46 +58,40 @@ function unsupported(message: string, field = 'input'): AppError {
   return new AppError('unsupported_circuit', message, { details: [{ field, message }] });
 }
 
-/** Reads the program in its declared format into the circuit IR, or says why it cannot. */
-export function readCircuit(format: InputFormat, input: unknown): Circuit {
+// Programs up to this size are read on the request thread (a few milliseconds at most); larger
+// ones in a worker thread, so that no submission can hold the event loop.
+export const INLINE_PROGRAM_BYTES = 16_384;
+
+/** Reads the program for submission, or says (400) why it cannot be read. */
+async function readForSubmission(reader: ProgramReader, format: InputFormat, input: unknown): Promise<ProgramFacts> {
+  const text = typeof input === 'string' ? input : JSON.stringify(input);
   try {
-    switch (format) {
-      case 'IONQ_CIRCUIT_V1':
-        if (typeof input !== 'object' || input === null) throw unsupported('IONQ_CIRCUIT_V1 input must be an object {qubits, circuit}');
-        return fromIonqCircuit(input);
-      case 'OPEN_QASM_V2':
-      case 'OPEN_QASM_V3':
-      case 'BRAKET_OPEN_QASM_V3':
-        if (typeof input !== 'string') throw unsupported(`${format} input must be the program text`);
-        return parseQasm(input);
-    }
+    if (text.length <= INLINE_PROGRAM_BYTES) return programFacts(format, input);
+    return await reader.facts(format, text);
   } catch (err) {
     if (err instanceof CircuitError) throw unsupported(err.message);
+    if (err instanceof SimulationError && err.kind === 'invalid') throw unsupported(err.message);
+    if (err instanceof SimulationError && err.kind === 'deadline') throw unsupported('Reading the program took too long; send a smaller program');
     throw err;
   }
 }
 
 /** Everything a backend cannot take is refused here, before any provider is called. */
-export function checkFits(backend: BackendInfo, circuit: Circuit, shots: number, format: InputFormat): void {
+export function checkFits(backend: BackendInfo, program: ProgramFacts, shots: number, format: InputFormat): void {
   if (!backend.jobs) {
     throw unsupported(`${backend.name} does not take jobs through this API; use the provider proxy (/proxy/${backend.provider}/...)`, 'backend_id');
   }
   if (!backend.input_formats.includes(format)) {
     throw unsupported(`${backend.name} does not take ${format}; it takes ${backend.input_formats.join(', ')}`, 'input_format');
   }
-  if (circuit.qubits > backend.qubit_count) {
-    throw unsupported(`The circuit uses ${circuit.qubits} qubits but ${backend.name} has ${backend.qubit_count}`);
+  if (program.qubits > backend.qubit_count) {
+    throw unsupported(`The circuit uses ${program.qubits} qubits but ${backend.name} has ${backend.qubit_count}`);
   }
-  if (circuit.qubits === 0) throw unsupported('The circuit has no qubits');
+  if (program.qubits === 0) throw unsupported('The circuit has no qubits');
   if (shots < backend.shots.min || shots > backend.shots.max) {
     throw unsupported(`shots must be from ${backend.shots.min} to ${backend.shots.max} on ${backend.name}, got ${shots}`, 'shots');
   }
-  try {
-    assertTerminalMeasurements(circuit);
-  } catch (err) {
-    if (err instanceof CircuitError) throw unsupported(err.message);
-    throw err;
-  }
+  if (program.measurementProblem) throw unsupported(program.measurementProblem);
 }
 
 export function createJobService(deps: {
@@ -103,6 +102,7 @@ export function createJobService(deps: {
   resolver: CredentialResolver;
   providerTokens: ProviderTokenService;
   limits: { maxQueuedPerAccount: number; simulatorMaxWork: number };
+  programs: ProgramReader;
   /** Wakes the worker so that a new job starts without waiting for the next tick. */
   onSubmitted: () => void;
 }) {
@@ -132,15 +132,11 @@ export function createJobService(deps: {
           details: [{ field: 'provider', message: `must be ${backend.planqk_provider} or ${backend.provider}` }],
         });
       }
-      const circuit = readCircuit(body.input_format, body.input);
-      checkFits(backend, circuit, body.shots, body.input_format);
+      const program = await readForSubmission(deps.programs, body.input_format, body.input);
+      checkFits(backend, program, body.shots, body.input_format);
       if (backend.provider === 'local') {
-        try {
-          assertSimulationBudget(circuit, deps.limits.simulatorMaxWork);
-        } catch (err) {
-          if (err instanceof CircuitError) throw unsupported(err.message);
-          throw err;
-        }
+        const overBudget = simulationBudgetProblem(program.work, program.qubits, deps.limits.simulatorMaxWork);
+        if (overBudget) throw unsupported(overBudget);
       }
 
       // The credential is decided now and recorded by source; the secret is fetched again at run time.
@@ -168,7 +164,7 @@ export function createJobService(deps: {
         tags: JSON.stringify(body.tags ?? []),
         input_format: body.input_format,
         input: typeof body.input === 'string' ? body.input : JSON.stringify(body.input),
-        qubits: circuit.qubits,
+        qubits: program.qubits,
         token_source: tokenSource,
         token_record_id: tokenRecordId,
         provider_job_id: null,

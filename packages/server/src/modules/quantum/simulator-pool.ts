@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { ProgramFacts } from './program-facts';
 
 // The local simulator runs in a fixed number of worker threads, never on the event loop: a
 // 24-qubit job takes seconds to minutes of one core, and the server must keep answering. Each
@@ -8,6 +9,8 @@ import { Worker } from 'node:worker_threads';
 // crash and from an abort (a lost lease), and workers that load TypeScript under tsx and vitest.
 
 export interface SimulationTask {
+  /** 'facts' only reads the program and says what submission needs to know of it. */
+  mode?: 'run' | 'facts';
   /** The job's input format: IONQ_CIRCUIT_V1 is JSON, the others QASM text. */
   format: string;
   input: string;
@@ -18,7 +21,9 @@ export interface SimulationTask {
 
 export type SimulationReply =
   | { ok: true; counts: Record<string, number> }
+  | { ok: true; facts: ProgramFacts }
   | { ok: false; kind: 'invalid' | 'crashed'; message: string };
+type Answer = Extract<SimulationReply, { ok: true }>;
 
 export type SimulationFailureKind = 'invalid' | 'crashed' | 'deadline' | 'aborted' | 'closed';
 
@@ -43,7 +48,7 @@ interface Slot {
 interface Pending {
   task: SimulationTask;
   signal: AbortSignal | undefined;
-  resolve: (counts: Record<string, number>) => void;
+  resolve: (answer: Answer) => void;
   reject: (err: SimulationError) => void;
 }
 
@@ -100,7 +105,7 @@ export function createSimulatorPool(options: { size: number; deadlineMs: number 
     const { worker } = slot;
     let settled = false;
     let deadline: NodeJS.Timeout | undefined;
-    const finish = (outcome: { counts: Record<string, number> } | { error: SimulationError }, keepWorker: boolean) => {
+    const finish = (outcome: { answer: Answer } | { error: SimulationError }, keepWorker: boolean) => {
       if (settled) return;
       settled = true;
       slot.stop = undefined;
@@ -112,12 +117,12 @@ export function createSimulatorPool(options: { size: number; deadlineMs: number 
       worker.unref();
       if (keepWorker) slot.busy = false;
       else retire(slot);
-      if ('counts' in outcome) job.resolve(outcome.counts);
+      if ('answer' in outcome) job.resolve(outcome.answer);
       else job.reject(outcome.error);
       dispatch();
     };
     const onMessage = (reply: SimulationReply) => {
-      if (reply.ok) finish({ counts: reply.counts }, true);
+      if (reply.ok) finish({ answer: reply }, true);
       // A worker that threw something unexpected may be in any state: replace it.
       else finish({ error: new SimulationError(reply.kind, reply.message) }, reply.kind !== 'crashed');
     };
@@ -140,6 +145,27 @@ export function createSimulatorPool(options: { size: number; deadlineMs: number 
     });
   }
 
+  function submit(task: SimulationTask, signal?: AbortSignal): Promise<Answer> {
+    if (closed) return Promise.reject(new SimulationError('closed', 'the simulator is shutting down'));
+    if (signal?.aborted) return Promise.reject(new SimulationError('aborted', 'the simulation was stopped'));
+    return new Promise((resolve, reject) => {
+      const pending: Pending = { task, signal, resolve, reject };
+      queue.push(pending);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const at = queue.indexOf(pending);
+          if (at >= 0) {
+            queue.splice(at, 1);
+            reject(new SimulationError('aborted', 'the simulation was stopped'));
+          }
+        },
+        { once: true },
+      );
+      dispatch();
+    });
+  }
+
   return {
     size: options.size,
     deadlineMs: options.deadlineMs,
@@ -149,25 +175,16 @@ export function createSimulatorPool(options: { size: number; deadlineMs: number 
       for (const s of slots) if (s.busy) busy += 1;
       return Math.max(0, options.size - busy - queue.length);
     },
-    run(task: SimulationTask, signal?: AbortSignal): Promise<Record<string, number>> {
-      if (closed) return Promise.reject(new SimulationError('closed', 'the simulator is shutting down'));
-      if (signal?.aborted) return Promise.reject(new SimulationError('aborted', 'the simulation was stopped'));
-      return new Promise((resolve, reject) => {
-        const pending: Pending = { task, signal, resolve, reject };
-        queue.push(pending);
-        signal?.addEventListener(
-          'abort',
-          () => {
-            const at = queue.indexOf(pending);
-            if (at >= 0) {
-              queue.splice(at, 1);
-              reject(new SimulationError('aborted', 'the simulation was stopped'));
-            }
-          },
-          { once: true },
-        );
-        dispatch();
-      });
+    async run(task: SimulationTask, signal?: AbortSignal): Promise<Record<string, number>> {
+      const answer = await submit({ ...task, mode: 'run' }, signal);
+      if (!('counts' in answer)) throw new SimulationError('crashed', 'the simulator worker answered without counts');
+      return answer.counts;
+    },
+    /** Reads a program in a worker thread: for inputs too large to read on the event loop. */
+    async facts(format: string, input: string): Promise<ProgramFacts> {
+      const answer = await submit({ mode: 'facts', format, input, shots: 0, maxWork: 0 });
+      if (!('facts' in answer)) throw new SimulationError('crashed', 'the worker answered without the program facts');
+      return answer.facts;
     },
     async close(): Promise<void> {
       closed = true;

@@ -1,20 +1,22 @@
-import { CircuitError, assertSimulationBudget, fromIonqCircuit, parseQasm, runCircuit } from '@qonduit/runtime';
-import type { Circuit } from '@qonduit/runtime';
+import { CircuitError, assertSimulationBudget, runCircuit } from '@qonduit/runtime';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
+import { programFacts, readProgram } from './program-facts';
 import { READY } from './simulator-pool';
 import type { SimulationReply, SimulationTask } from './simulator-pool';
 
 // One simulator worker thread: it parses the program and runs it, so that neither a large
-// input nor a long simulation ever holds the server's event loop.
+// input nor a long simulation ever holds the server's event loop. The same worker reads a
+// large program for submission ('facts'), in a pool of its own.
 
-function circuitOf(task: SimulationTask): Circuit {
-  return task.format === 'IONQ_CIRCUIT_V1' ? fromIonqCircuit(JSON.parse(task.input) as unknown) : parseQasm(task.input);
+function inputOf(task: SimulationTask): unknown {
+  return task.format === 'IONQ_CIRCUIT_V1' ? (JSON.parse(task.input) as unknown) : task.input;
 }
 
 function handle(task: SimulationTask): SimulationReply {
   try {
-    const circuit = circuitOf(task);
+    if (task.mode === 'facts') return { ok: true, facts: programFacts(task.format, inputOf(task)) };
+    const circuit = readProgram(task.format, inputOf(task));
     // Checked here again: a job queued before the limit was lowered must not run past it.
     assertSimulationBudget(circuit, task.maxWork);
     const result = runCircuit(circuit, { shots: task.shots });
