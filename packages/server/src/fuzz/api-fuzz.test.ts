@@ -133,6 +133,8 @@ function fromSchema(schema: JsonSchema | undefined, depth = 0): Arbitrary<unknow
         .map(([known, extra, withExtra]) => (withExtra ? { ...extra, ...known } : known));
       break;
     }
+    case 'null':
+    case undefined:
     default:
       shaped = anyJson;
   }
@@ -227,7 +229,9 @@ function headersFor(r: FuzzRequest, f: Fixtures): { headers: Record<string, stri
     case 'session-no-csrf':
       headers['x-csrf-token'] = 'wrong';
       break;
-    default:
+    case 'session':
+    case 'none':
+      break;
   }
   return { headers, viaBrowser: r.auth === 'session' || r.auth === 'session-no-csrf' };
 }
