@@ -54,17 +54,19 @@ describe('the SDK mission against a real server', () => {
     expect((await server.client({ token: rotated.token }).jobs.get(local.job.id)).id).toBe(local.job.id);
   });
 
-  it('names what is missing: no provider token, a token without quantum_tokens', async () => {
+  it('names what is missing: no provider token, a token without quantum_tokens for a provider backend', async () => {
     const bob = await server.signUp({ name: 'Bob' });
     const full = server.client({ token: (await bob.createToken({ scopes: ['api', 'quantum_tokens'] })).token });
     const missing = await full.jobs.run(BELL, { backend: 'ionq.simulator' }).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(ValidationError);
     expect(missing).toMatchObject({ code: 'provider_token_missing' });
 
+    // An `api` token runs on local.simulator, which spends no provider token, and nowhere else.
     const apiOnly = server.client({ token: (await bob.createToken({ scopes: ['api'] })).token });
-    const refused = await apiOnly.jobs.run(BELL, { backend: 'local.simulator' }).catch((e: unknown) => e);
+    const refused = await apiOnly.jobs.run(BELL, { backend: 'ionq.simulator' }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(PermissionError);
     expect((refused as PermissionError).missingScopes).toEqual(['quantum_tokens']);
+    expect((await apiOnly.jobs.run(BELL, { backend: 'local.simulator' })).job.token_source).toBe('none');
   });
 
   it('cancels a job it stops waiting for when asked to', async () => {

@@ -7,9 +7,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
  * What a route needs, declared on every route in one place (`config.access`):
  * - 'public': no authentication;
  * - 'authenticated': any valid session or token, whatever its scopes;
- * - a scope: a session, or a token holding that scope (`api` implies `read_api`).
+ * - a scope: a session, or a token holding that scope (`api` implies `read_api`);
+ * - several scopes: a session, or a token holding any one of them. A route declares that when
+ *   what it needs depends on the request (a job on local.simulator spends no provider token);
+ *   it then asks for the rest itself with `requireScope`.
  */
-export type Access = 'public' | 'authenticated' | Scope;
+export type Access = 'public' | 'authenticated' | Scope | readonly Scope[];
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -58,13 +61,29 @@ export const CSRF_COOKIE = 'qonduit_csrf';
 const ALL_SCOPES: ReadonlySet<Scope> = new Set(SCOPES);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function holdsScope(scopes: ReadonlySet<Scope>, needed: Scope): boolean {
-  return scopes.has(needed) || (needed === 'read_api' && scopes.has('api'));
+/** Whether the scopes satisfy a need: one scope, or any one of several. */
+export function holdsScope(scopes: ReadonlySet<Scope>, needed: Scope | readonly Scope[]): boolean {
+  return scopesSatisfying(needed).some((s) => scopes.has(s));
 }
 
 /** The scopes that would satisfy a need, for the insufficient_scope message. */
-export function scopesSatisfying(needed: Scope): Scope[] {
-  return needed === 'read_api' ? ['read_api', 'api'] : [needed];
+export function scopesSatisfying(needed: Scope | readonly Scope[]): Scope[] {
+  const anyOf: readonly Scope[] = typeof needed === 'string' ? [needed] : needed;
+  return [...new Set(anyOf.flatMap((s): Scope[] => (s === 'read_api' ? ['read_api', 'api'] : [s])))];
+}
+
+function insufficientScope(needed: Scope | readonly Scope[], why?: string): AppError {
+  const would = scopesSatisfying(needed);
+  const sentence = `This request needs a token with the ${would.map((s) => `'${s}'`).join(' or ')} scope`;
+  return new AppError('insufficient_scope', why ? `${why}: ${sentence[0]?.toLowerCase()}${sentence.slice(1)}` : sentence, {
+    headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${would.join(' ')}"` },
+    details: [{ field: 'scope', message: `needs one of: ${would.join(', ')}` }],
+  });
+}
+
+/** For a route whose `config.access` lists several scopes: what this request needs beyond that, and why. */
+export function requireScope(request: FastifyRequest, needed: Scope, why: string): void {
+  if (!holdsScope(principalOf(request).scopes, needed)) throw insufficientScope(needed, why);
 }
 
 const REASONS: Record<Exclude<PatVerification, { ok: true }>['reason'], string> = {
@@ -123,17 +142,7 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
     // that forget to declare, so this never opens an API route by accident.
     if (access === undefined || access === 'public') return;
     const principal = await authenticate(deps, request);
-    if (access !== 'authenticated' && !holdsScope(principal.scopes, access)) {
-      const would = scopesSatisfying(access);
-      throw new AppError(
-        'insufficient_scope',
-        `This request needs a token with the ${would.map((s) => `'${s}'`).join(' or ')} scope`,
-        {
-          headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${would.join(' ')}"` },
-          details: [{ field: 'scope', message: `needs one of: ${would.join(', ')}` }],
-        },
-      );
-    }
+    if (access !== 'authenticated' && !holdsScope(principal.scopes, access)) throw insufficientScope(access);
     request.principal = principal;
     const orgHeader = request.headers['x-organizationid'];
     if (typeof orgHeader === 'string' && orgHeader !== '') {

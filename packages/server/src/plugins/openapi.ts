@@ -61,7 +61,7 @@ export function securityFor(access: Access): SecurityRequirement[] {
   return [
     ...satisfying.map((s) => ({ bearer: [s] })),
     ...satisfying.map((s) => ({ xAuthToken: [s] })),
-    { session: [access] },
+    { session: typeof access === 'string' ? [access] : [...access] },
   ];
 }
 

@@ -235,6 +235,53 @@ describe('the local simulator and submission checks', () => {
   });
 });
 
+describe('the scope a job needs: quantum_tokens, except on local.simulator where api will do', () => {
+  it('an api token (what the CLI needs) submits to and cancels on local.simulator, which spends no provider token', async () => {
+    const ada = await signUp(t);
+    const api = withToken((await createPat(t, ada, { scopes: ['api'] })).token);
+    const res = await submit(api, { backend_id: 'local.simulator', shots: 10 });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ token_source: 'none' });
+    const cancel = await t.request({ method: 'DELETE', url: `/quantum/jobs/${res.json<{ id: string }>().id}`, headers: api });
+    // Cancelled, or already finished: either way the scope was enough.
+    expect(cancel.statusCode === 204 || cancel.json<{ error: { code: string } }>().error.code === 'conflict').toBe(true);
+  });
+
+  it('an api token cannot submit to a provider backend, even with a provider token stored, and nothing is submitted', async () => {
+    const ada = await signUp(t);
+    await ada.request({ method: 'PUT', url: '/api/v1/user/provider-tokens/ionq', payload: { credentials: { api_key: IONQ_USER_KEY } } });
+    const api = withToken((await createPat(t, ada, { scopes: ['api'] })).token);
+    const res = await submit(api, { backend_id: 'ionq.simulator' });
+    expect(res.statusCode).toBe(403);
+    expect(res.headers['www-authenticate']).toBe('Bearer error="insufficient_scope", scope="quantum_tokens"');
+    expect(res.json<{ error: { code: string; message: string } }>().error).toMatchObject({ code: 'insufficient_scope' });
+    expect(res.json<{ error: { message: string } }>().error.message).toContain('local.simulator');
+    expect(await t.db.selectFrom('jobs').selectAll().where('submitted_by', '=', ada.userId).execute()).toHaveLength(0);
+  });
+
+  it("an api token cannot cancel a job on a provider backend: that reaches the provider with the organization's token", async () => {
+    const maxToken = (await createPat(t, maintainer, { scopes: ['api', 'quantum_tokens'] })).token;
+    const id = (await submit(withToken(maxToken, { 'x-organizationid': orgId }), { backend_id: 'ionq.simulator', shots: 10 })).json<{ id: string }>().id;
+    const api = withToken((await createPat(t, maintainer, { scopes: ['api'] })).token, { 'x-organizationid': orgId });
+    const res = await t.request({ method: 'DELETE', url: `/quantum/jobs/${id}`, headers: api });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ error: { code: 'insufficient_scope' } });
+  });
+
+  it('a read_api token can submit nowhere, not even to local.simulator', async () => {
+    const ada = await signUp(t);
+    const res = await submit(withToken((await createPat(t, ada, { scopes: ['read_api'] })).token), { backend_id: 'local.simulator', shots: 10 });
+    expect(res.statusCode).toBe(403);
+    expect(res.headers['www-authenticate']).toBe('Bearer error="insufficient_scope", scope="quantum_tokens api"');
+  });
+
+  it('a quantum_tokens token alone submits anywhere, as PlanQK clients and the D-Wave proxy use it', async () => {
+    const ada = await signUp(t);
+    const res = await submit(withToken((await createPat(t, ada, { scopes: ['quantum_tokens'] })).token), { backend_id: 'local.simulator', shots: 10 });
+    expect(res.statusCode).toBe(201);
+  });
+});
+
 describe('backends', () => {
   it("lists backends in PlanQK's shape with access_type and the token validity of the caller's context", async () => {
     const list = (await t.request({ method: 'GET', url: '/quantum/backends?provider=IONQ', headers: asViewer() })).json<Array<{ id: string; provider: string; access_type: string; qonduit: { provider: string }; configuration: { qubit_count: number; supported_input_formats: string[] } }>>();

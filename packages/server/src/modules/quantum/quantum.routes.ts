@@ -14,12 +14,28 @@ import {
   withErrors,
 } from '@qonduit/contract';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '@qonduit/core';
-import { principalOf } from '../../plugins/auth';
+import { backendById } from '@qonduit/runtime';
+import { principalOf, requireScope } from '../../plugins/auth';
 import type { JobService } from './jobs.service';
 
 const tags = ['quantum'];
+
+// `quantum_tokens` is what lets a token spend a provider access token (DESIGN.md, Scopes). A job
+// on a backend that runs inside Qonduit (local.simulator) spends none, so for it `api`, the
+// scope the CLI's token has, will do too: submitting and cancelling declare either scope, and a
+// job on any other backend then asks for `quantum_tokens`.
+const JOB_WRITE_ACCESS = ['quantum_tokens', 'api'] as const;
+const SPENDS_NO_PROVIDER_TOKEN = 'local';
+
+function requireQuantumTokensFor(request: FastifyRequest, backendId: string, doing: string): void {
+  const backend = backendById(backendId);
+  // An unknown backend is the service's to answer (404).
+  if (!backend || backend.provider === SPENDS_NO_PROVIDER_TOKEN) return;
+  requireScope(request, 'quantum_tokens', `${doing} a job on ${backendId} spends a provider access token (only local.simulator needs none)`);
+}
 
 // PlanQK's quantum API (DESIGN.md). The organization context comes from X-OrganizationId:
 // jobs then belong to the organization, run on its provider tokens, and every member sees them.
@@ -44,8 +60,18 @@ export const quantumRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = as
 
   app.post(
     '/quantum/jobs',
-    { config: { access: 'quantum_tokens', rateLimit: 'job_submit' }, schema: { tags, summary: "Submit a job (spends the context's provider token)", body: SubmitJobBody, response: withErrors({ 201: JobResponse }) } },
+    {
+      config: { access: JOB_WRITE_ACCESS, rateLimit: 'job_submit' },
+      schema: {
+        tags,
+        summary: "Submit a job (spends the context's provider token)",
+        description: 'Needs `quantum_tokens`, except on `local.simulator`, which spends no provider token: there `api` will do too.',
+        body: SubmitJobBody,
+        response: withErrors({ 201: JobResponse }),
+      },
+    },
     async (request, reply) => {
+      requireQuantumTokensFor(request, request.body.backend_id, 'Submitting');
       const key = request.headers['idempotency-key'];
       if (typeof key === 'string' && (key.length === 0 || key.length > 200)) {
         throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 200 characters', { details: [{ field: 'Idempotency-Key', message: 'must be 1 to 200 characters' }] });
@@ -88,8 +114,19 @@ export const quantumRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = as
 
   app.delete(
     '/quantum/jobs/:id',
-    { config: { access: 'quantum_tokens' }, schema: { tags, summary: 'Cancel a job (reaches the provider)', params: JobParams, querystring: JobQuery, response: withErrors({ 204: Type.Null() }) } },
+    {
+      config: { access: JOB_WRITE_ACCESS },
+      schema: {
+        tags,
+        summary: 'Cancel a job (reaches the provider)',
+        description: 'Needs `quantum_tokens`, except for a job on `local.simulator`: there `api` will do too.',
+        params: JobParams,
+        querystring: JobQuery,
+        response: withErrors({ 204: Type.Null() }),
+      },
+    },
     async (request, reply) => {
+      requireQuantumTokensFor(request, (await jobs.get(principalOf(request), request.orgContext, request.params.id)).backend_id, 'Cancelling');
       await jobs.cancel(principalOf(request), request.orgContext, request.params.id);
       return reply.status(204).send(null);
     },
