@@ -17,13 +17,15 @@ export interface DbHandle {
   pgPool?: pg.Pool;
   /** The PostgreSQL schema the tables live in, when not the default search path. */
   schema?: string;
+  /** The application_name of the PostgreSQL connections, when set (`pg_stat_activity`). */
+  applicationName?: string;
   /** The SQLite file when on SQLite (tests read it to prove no secret is stored in plain text). */
   sqliteFile?: string;
 }
 
 export type DbOptions =
   | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string; schema?: string; maxConnections?: number };
+  | { kind: 'postgres'; url: string; schema?: string; maxConnections?: number; applicationName?: string };
 
 export function createDb(options: DbOptions): DbHandle {
   if (options.kind === 'sqlite') {
@@ -40,12 +42,25 @@ export function createDb(options: DbOptions): DbHandle {
     max: options.maxConnections ?? 10,
     // A per-test (or per-tenant) schema is selected for every connection of the pool.
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    // Names this process's connections in pg_stat_activity (operators, and tests that kill them).
+    ...(options.applicationName ? { application_name: options.applicationName } : {}),
+    // A connection whose peer vanished (failover, a dropped network) is noticed by TCP itself.
+    keepAlive: true,
   });
+  // A connection the server terminates (a failover, a restarted PostgreSQL,
+  // pg_terminate_backend) emits 'error': from the pool while idle, from the client itself while
+  // checked out between two statements. With no listener either ends the process. There is
+  // nothing to do here: the statement that runs on it fails and is answered as any failure,
+  // the pool drops the connection on release, and the next query opens a new one. The server
+  // adds a pool listener that logs it.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     dialect: 'postgres',
     pgPool: pool,
     ...(options.schema ? { schema: options.schema } : {}),
+    ...(options.applicationName ? { applicationName: options.applicationName } : {}),
   };
 }
 

@@ -12,8 +12,12 @@ import type { DbHandle } from './create-db';
  */
 export type TestDbHandle = DbHandle & {
   cleanup(): Promise<void>;
-  /** A second, independent connection to the same database, as another server process would have. */
-  connectAgain(): DbHandle;
+  /**
+   * A second, independent connection to the same database, as another server process would
+   * have. On PostgreSQL its connections carry `applicationName` (default: the first handle's
+   * name + `_2`), so that a test can terminate one server's connections and no one else's.
+   */
+  connectAgain(applicationName?: string): DbHandle;
 };
 
 export async function createTestDb(): Promise<TestDbHandle> {
@@ -25,11 +29,12 @@ export async function createTestDb(): Promise<TestDbHandle> {
     await admin.connect();
     await admin.query(`create schema ${schema}`);
     await admin.end();
-    const handle = createDb({ kind: 'postgres', url, schema, maxConnections: 5 });
+    const applicationName = `qonduit_${schema}`;
+    const handle = createDb({ kind: 'postgres', url, schema, maxConnections: 5, applicationName });
     await migrateToLatest(handle.db, schema);
     return {
       ...handle,
-      connectAgain: () => createDb({ kind: 'postgres', url, schema, maxConnections: 5 }),
+      connectAgain: (name = `${applicationName}_2`) => createDb({ kind: 'postgres', url, schema, maxConnections: 5, applicationName: name }),
       async cleanup() {
         await handle.db.destroy();
         const c = new pg.Client({ connectionString: url });
