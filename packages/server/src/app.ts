@@ -151,7 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     clock,
     log: app.log,
     providerTokens,
-    platformCredentials: config.platformCredentials,
+    resolver,
     adapterContext: { urls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock },
     intervalMs: config.workerIntervalMs,
     leaseMs: config.workerLeaseMs,

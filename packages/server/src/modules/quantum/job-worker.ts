@@ -7,6 +7,7 @@ import type { Kysely, Updateable } from 'kysely';
 import { hostname } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ProviderTokenService } from '../provider-tokens/provider-tokens.service';
+import type { CredentialResolver } from './credential-resolver';
 import { providerLabel } from './jobs.service';
 import * as store from './jobs.store';
 import { SimulationError } from './simulator-pool';
@@ -53,7 +54,8 @@ export function createJobWorker(deps: {
   clock: Clock;
   log: FastifyBaseLogger;
   providerTokens: ProviderTokenService;
-  platformCredentials: Readonly<Partial<Record<ProviderId, Readonly<Record<string, string>>>>>;
+  /** The one place that decides which credential a job spends. */
+  resolver: CredentialResolver;
   adapterContext: AdapterContext;
   intervalMs: number;
   leaseMs: number;
@@ -80,14 +82,17 @@ export function createJobWorker(deps: {
   }
 
   async function credentialOf(job: Job, provider: ProviderId): Promise<{ credential: Readonly<Record<string, string>>; recordId: string | null }> {
-    if (job.token_source === 'platform') {
-      const platform = deps.platformCredentials[provider];
-      if (!platform) throw new JobFailure(`The platform's ${providerLabel(provider)} credential is no longer configured`);
-      return { credential: platform, recordId: null };
+    // A deleted organization's queued job spends nothing, not even the platform's credential.
+    if (job.account_type === 'organization' && !(await store.organizationExists(db, job.account_id))) {
+      throw new JobFailure('The organization was deleted before the job could run');
     }
-    const found = await deps.providerTokens.credentialFor({ id: job.account_id, type: job.account_type }, provider);
-    if (!found) throw new JobFailure(`The ${providerLabel(provider)} token of ${await deps.accountLabel(job)} was removed before the job could run`);
-    return found;
+    const found = await deps.resolver.forJob(job, provider);
+    if (found) return found;
+    throw new JobFailure(
+      job.token_source === 'platform'
+        ? `The platform's ${providerLabel(provider)} credential is no longer configured`
+        : `The ${providerLabel(provider)} token of ${await deps.accountLabel(job)} was removed before the job could run`,
+    );
   }
 
   async function simulate(job: Job, token: string, signal: AbortSignal): Promise<Outcome> {

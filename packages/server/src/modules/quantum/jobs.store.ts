@@ -232,3 +232,7 @@ export async function requestCancel(
   const result = await q.executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+export async function organizationExists(db: Db, id: string): Promise<boolean> {
+  return (await db.selectFrom('organizations').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
