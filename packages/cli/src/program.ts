@@ -60,7 +60,7 @@ Examples:
   $ qonduit login
   $ qonduit tokens create --name laptop --scopes api,quantum_tokens --expires-in 90d
   $ qonduit provider-tokens set ionq --org "Grace Labs" < ionq-key.txt
-  $ qonduit jobs run bell.qasm --backend local.simulator --shots 1000 --wait
+  $ qonduit jobs run examples/bell.qasm --backend local.simulator --shots 1000 --wait
   $ qonduit scan . --revoke
 
 Environment:
@@ -189,7 +189,7 @@ export function buildProgram(ctx: CommandContext): Command {
     registerBackendsShow(backends, ctx);
     registerBackendsStatus(backends, ctx);
   } });
-  noun(base, 'jobs', 'Run quantum circuits and see their results', GROUPS.quantum, ['qonduit jobs run bell.qasm --backend local.simulator --wait', 'qonduit jobs list', 'qonduit jobs result <id>'], { nouns, fill: (jobs) => {
+  noun(base, 'jobs', 'Run quantum circuits and see their results', GROUPS.quantum, ['qonduit jobs run examples/bell.qasm --backend local.simulator --wait', 'qonduit jobs list', 'qonduit jobs result <id>'], { nouns, fill: (jobs) => {
     registerJobsRun(jobs, ctx);
     registerJobsList(jobs, ctx);
     registerJobsShow(jobs, ctx);

@@ -49,11 +49,15 @@ export function registerJobsRun(jobs: Command, ctx: CommandContext): void {
     .option('--json', 'print JSON (the job, and with --wait its result)')
     .addHelpText(
       'after',
-      examples(
-        'qonduit jobs run bell.qasm --backend local.simulator --shots 1000 --wait',
-        'qonduit jobs run bell.qasm --backend ionq.simulator --org "Grace Labs" --wait   # spends Grace Labs\' IonQ token',
-        'cat bell.qasm | qonduit jobs run - --backend local.simulator',
-      ),
+      `${examples(
+        'qonduit jobs run examples/bell.qasm --backend local.simulator --shots 1000 --wait',
+        'qonduit jobs run examples/bell-ionq.json --backend local.simulator --wait',
+        'qonduit jobs run examples/bell.qasm --backend ionq.simulator --org "Grace Labs" --wait   # spends Grace Labs\' IonQ token',
+        'cat examples/bell.qasm | qonduit jobs run - --backend local.simulator',
+      )}
+Scopes: on local.simulator, which spends no provider token, a token with \`api\` will do (or
+\`quantum_tokens\`); any other backend spends a provider access token and needs \`quantum_tokens\`.
+`,
     )
     .action(async (file, opts) => {
       const circuit = await readCircuit(ctx, file);

@@ -7,7 +7,7 @@ import { formatDate } from '../../shared/format';
 import { ErrorAlert, Field } from '../../shared/ui';
 import { useAction } from '../../shared/use-async';
 import { DEFAULT_PRESET_DAYS, EXPIRY_PRESETS, checkCustomDate, customDateRange, presetExpiry } from './expiry';
-import { SCOPE_INFO } from './scopes';
+import { CLI_SCOPES, SCOPE_INFO } from './scopes';
 
 const CUSTOM = 'custom';
 
@@ -85,7 +85,8 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: NewToken) =>
           </label>
         ))}
         <p id={`${scopesId}-note`} className="field-hint">
-          The Qonduit CLI needs <code>api</code>. The SDK needs <code>api</code> and <code>quantum_tokens</code>.
+          The Qonduit CLI needs <code>{CLI_SCOPES.join(', ')}</code>, which also runs jobs on <code>local.simulator</code>; add{' '}
+          <code>quantum_tokens</code> to run jobs on a provider&rsquo;s backend. The SDK needs <code>api</code> and <code>quantum_tokens</code>.
         </p>
         {errors.scopes && (
           <p id={`${scopesId}-error`} className="field-error">
