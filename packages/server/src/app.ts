@@ -118,9 +118,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     limiter,
   });
   const audit = createAuditService({ db: database.db, clock });
+  database.pgPool?.on('error', (err) => app.log.warn({ err }, 'an idle database connection was lost; the pool opens a new one'));
   const bus = createInvalidationBus(database, app.log);
   const tokens = createTokenService({ db: database.db, dialect: database.dialect, clock, audit, bus });
-  const verifier = createTokenVerifier({ db: database.db, clock, bus, log: app.log });
+  const verifier = createTokenVerifier({ db: database.db, clock, bus, log: app.log, cacheTtlMs: config.authCacheTtlMs });
   const providerTokens = createProviderTokenService({
     db: database.db,
     clock,

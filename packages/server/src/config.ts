@@ -6,6 +6,7 @@ import path from 'node:path';
 import { RATE_LIMIT_DEFAULTS, RATE_LIMIT_NAMES } from './plugins/rate-limit';
 import type { RateLimitSetting, RateLimitSettings } from './plugins/rate-limit';
 import { DEFAULT_WEB_DIR } from './plugins/web-ui';
+import { DEFAULT_AUTH_CACHE_TTL_MS } from './modules/tokens/token-verifier';
 
 export interface Config {
   readonly port: number;
@@ -27,6 +28,12 @@ export interface Config {
   /** How often expired sessions and ended rate-limit windows are deleted, in milliseconds. */
   readonly sweepIntervalMs: number;
   readonly sessionTtlHours: number;
+  /**
+   * How long a verified token may be trusted from one process's memory, in milliseconds (0:
+   * never cached). Revocation reaches every process at once through LISTEN/NOTIFY; this bounds
+   * what a notification lost with its connection can cost.
+   */
+  readonly authCacheTtlMs: number;
   /** Where each provider's API is (QONDUIT_PROVIDER_<ID>_URL); the proxy reaches only these. */
   readonly providerUrls: ProviderUrls;
   /**
@@ -193,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     rateLimits: rateLimits(env),
     sweepIntervalMs: integer(env, 'QONDUIT_SWEEP_INTERVAL_MS', 10 * 60_000, 1000, 24 * 3_600_000),
     sessionTtlHours: integer(env, 'QONDUIT_SESSION_TTL_HOURS', 24 * 14, 1, 24 * 365),
+    authCacheTtlMs: integer(env, 'QONDUIT_AUTH_CACHE_TTL_MS', DEFAULT_AUTH_CACHE_TTL_MS, 0, 3_600_000),
     providerUrls,
     platformCredentials: platformCredentials(env),
     workerIntervalMs: integer(env, 'QONDUIT_WORKER_INTERVAL_MS', 500, 10, 60_000),

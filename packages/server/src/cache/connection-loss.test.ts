@@ -1,31 +1,9 @@
 import { createTestDb } from '@qonduit/db/testing';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createPat, createTestAppOn, signUp, withToken } from '../test/harness';
+import { terminateConnections } from '../test/pg-connections';
 
 const onPostgres = process.env.QONDUIT_TEST_DB === 'postgres';
-const url = process.env.QONDUIT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/**
- * What a failover or a restarted PostgreSQL does to a server: every connection it holds is
- * terminated. Only the connections of the named server are killed (by application_name), so
- * the tests running beside this one keep theirs.
- */
-export async function terminateConnections(applicationName: string, only: 'all' | 'listener' = 'all'): Promise<number> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    const name = only === 'listener' ? `${applicationName}/listen` : applicationName;
-    const res = await admin.query<{ pid: number }>(
-      `select pg_terminate_backend(pid) as pid from pg_stat_activity
-       where datname = current_database() and pid <> pg_backend_pid() and (application_name = $1 or ($2 and application_name = $1 || '/listen'))`,
-      [name, only === 'all'],
-    );
-    return res.rowCount ?? 0;
-  } finally {
-    await admin.end();
-  }
-}
 
 describe.runIf(onPostgres)('losing the database connections', () => {
   it('the server keeps answering while PostgreSQL terminates its connections under load', async () => {

@@ -14,7 +14,7 @@ const silent = pino({ level: 'silent' }) as FastifyBaseLogger;
 describe('token verification', () => {
   it('refuses a malformed or checksum-invalid token without touching the database', async () => {
     const explode = new Proxy({}, { get: () => { throw new Error('database touched'); } }) as Kysely<Database>;
-    const bus = { publish: async () => {}, subscribe: () => {}, isReliable: () => true, close: async () => {} };
+    const bus = { transaction: () => Promise.reject(new Error('unused')), subscribe: () => {}, isReliable: () => true, close: async () => {} };
     const verifier = createTokenVerifier({ db: explode, clock: fixedClock(new Date()), bus, log: silent });
     const valid = generatePat();
     const broken = valid.slice(0, 20) + (valid[20] === 'a' ? 'b' : 'a') + valid.slice(21);
@@ -48,6 +48,28 @@ describe('token verification', () => {
       expect(row).toEqual({ last_used_at: t.clock.now().toISOString(), last_used_ip: '192.0.2.1' });
       await verifier.close();
       await bus.close();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('trusts a cached token no longer than the cache time-to-live, even if no notification comes', async () => {
+    const database = await createTestDb();
+    const t = await createTestAppOn(database, { startWorker: false });
+    try {
+      const ada = await signUp(t);
+      const pat = await createPat(t, ada);
+      // A bus that never delivers anything: every notification is lost.
+      const deaf = { transaction: () => Promise.reject(new Error('unused')), subscribe: () => {}, isReliable: () => true, close: async () => {} };
+      let now = 0;
+      const verifier = createTokenVerifier({ db: database.db, clock: t.clock, bus: deaf, log: silent, cacheTtlMs: 1000, monotonicMs: () => now });
+      expect((await verifier.verify(pat.token, '192.0.2.1')).ok).toBe(true);
+      await database.db.updateTable('personal_access_tokens').set({ revoked_at: t.clock.now().toISOString(), revoked_reason: 'user' }).where('id', '=', pat.id).execute();
+      now = 999;
+      expect((await verifier.verify(pat.token, '192.0.2.1')).ok).toBe(true);
+      now = 1000;
+      expect(await verifier.verify(pat.token, '192.0.2.1')).toEqual({ ok: false, reason: 'revoked' });
+      await verifier.close();
     } finally {
       await t.close();
     }

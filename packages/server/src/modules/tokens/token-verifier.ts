@@ -17,16 +17,25 @@ interface CachedToken {
   scopes: ReadonlySet<Scope>;
   expiresAtMs: number;
   revoked: boolean;
+  /** When it was read from the database, on the monotonic clock. */
+  cachedAt: number;
 }
 
 export function parseScopes(stored: string): Scope[] {
   return stored.split(' ').filter((s): s is Scope => (SCOPES as readonly string[]).includes(s));
 }
 
+/** How long a verified token is trusted from this process's memory, by default (README). */
+export const DEFAULT_AUTH_CACHE_TTL_MS = 10_000;
+
 /**
  * Verifies a presented token: shape and checksum offline, then one lookup by digest. Verified
  * tokens are cached by digest in this process; revocation anywhere reaches every process
- * through the invalidation bus, so a revoked token stops working at once everywhere.
+ * through the invalidation bus, so a revoked token stops working at once everywhere. An entry
+ * lives at most `cacheTtlMs` (0: nothing is cached), which bounds what a lost notification can
+ * cost. Only the token itself (owner, scopes, expiry, revocation) is cached: organization
+ * membership and role are read from the database on every request that names an organization,
+ * so removing a member or lowering a role takes effect everywhere with nothing to invalidate.
  * Last-used times are coalesced in memory and written in one batch every `flushMs`, which keeps
  * them within a minute of the truth without a database write per request.
  */
@@ -37,9 +46,14 @@ export function createTokenVerifier(deps: {
   log: FastifyBaseLogger;
   maxCacheEntries?: number;
   flushMs?: number;
+  cacheTtlMs?: number;
+  /** A monotonic clock in milliseconds for the cache's time-to-live (tests pass their own). */
+  monotonicMs?: () => number;
 }) {
   const { db, clock, bus } = deps;
   const maxEntries = deps.maxCacheEntries ?? 100_000;
+  const ttlMs = deps.cacheTtlMs ?? DEFAULT_AUTH_CACHE_TTL_MS;
+  const monotonicMs = deps.monotonicMs ?? (() => performance.now());
   const cache = new Map<string, CachedToken>();
   const digestById = new Map<string, string>();
   // Bumped by every invalidation: a lookup that started before one must not fill the cache,
@@ -66,8 +80,13 @@ export function createTokenVerifier(deps: {
 
   async function lookup(digest: string): Promise<CachedToken | null> {
     const hit = cache.get(digest);
-    if (hit) return hit;
+    if (hit) {
+      if (monotonicMs() - hit.cachedAt < ttlMs) return hit;
+      cache.delete(digest);
+      digestById.delete(hit.tokenId);
+    }
     const startEpoch = epoch;
+    const readAt = monotonicMs();
     const row = await store.findTokenByDigest(db, digest);
     if (!row) return null;
     const entry: CachedToken = {
@@ -76,12 +95,16 @@ export function createTokenVerifier(deps: {
       scopes: new Set(parseScopes(row.scopes)),
       expiresAtMs: Date.parse(row.expires_at),
       revoked: row.revoked_at !== null,
+      cachedAt: readAt,
     };
-    if (startEpoch === epoch && bus.isReliable()) {
+    if (ttlMs > 0 && startEpoch === epoch && bus.isReliable()) {
       if (cache.size >= maxEntries) {
         // Map keeps insertion order: drop the oldest entry.
-        const oldest = cache.keys().next().value;
-        if (oldest !== undefined) cache.delete(oldest);
+        const oldest = cache.entries().next().value;
+        if (oldest !== undefined) {
+          cache.delete(oldest[0]);
+          digestById.delete(oldest[1].tokenId);
+        }
       }
       cache.set(digest, entry);
       digestById.set(entry.tokenId, digest);

@@ -75,10 +75,6 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
     }
   }
 
-  async function announceRevoked(ids: string[]): Promise<void> {
-    for (const id of ids) await bus.publish(TOKEN_CHANNEL, id);
-  }
-
   async function ownToken(userId: string, id: string): Promise<PersonalAccessToken> {
     const token = await store.findToken(db, userId, id);
     if (!token) throw notFound('Token');
@@ -143,14 +139,13 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
     async revoke(principal: Principal, ip: string, id: string): Promise<void> {
       const token = await ownToken(principal.userId, id);
       const nowIso = clock.now().toISOString();
-      const revoked = await db.transaction().execute(async (trx) => {
-        const done = await store.revokeToken(trx, id, nowIso, 'user');
-        if (done) {
+      // Every server forgets the token when, and only if, the revocation commits.
+      await bus.transaction(db, async (trx, invalidate) => {
+        if (await store.revokeToken(trx, id, nowIso, 'user')) {
+          await invalidate(TOKEN_CHANNEL, id);
           await audit.record({ account: { id: principal.userId, type: 'user' }, actor: actorOf(principal, ip), action: 'personal_access_token.revoked', target: { type: 'personal_access_token', id, name: token.name } }, trx);
         }
-        return done;
       });
-      if (revoked) await announceRevoked([id]);
     },
 
     /**
@@ -173,7 +168,7 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
       const actor = actorOf(principal, ip);
       const account = { id: principal.userId, type: 'user' as const };
 
-      const outcome = await db.transaction().execute(async (trx) => {
+      const outcome = await bus.transaction(db, async (trx, invalidate) => {
         await store.lockUser(trx, dialect, principal.userId);
         const current = await store.findToken(trx, principal.userId, id);
         if (!current) throw notFound('Token');
@@ -189,12 +184,14 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
               now.getTime() - Date.parse(current.revoked_at) <= ROTATION_RACE_GRACE_MS);
           if (racing) return { kind: 'raced' as const };
           const revoked = await store.revokeFamily(trx, current.family_id, nowIso);
+          for (const t of revoked) await invalidate(TOKEN_CHANNEL, t.id);
           await audit.record({ account, actor, action: 'personal_access_token.family_revoked', target: { type: 'personal_access_token', id, name: current.name }, details: { reason: 'rotation_reuse', revoked_tokens: revoked.length } }, trx);
-          return { kind: 'reuse' as const, revokedIds: revoked.map((t) => t.id) };
+          return { kind: 'reuse' as const };
         }
         if (current.revoked_at) return { kind: 'revoked' as const };
         if (Date.parse(current.expires_at) <= now.getTime()) return { kind: 'expired' as const };
         await store.revokeToken(trx, id, nowIso, 'rotated');
+        await invalidate(TOKEN_CHANNEL, id);
         const row: PersonalAccessToken = {
           ...current,
           id: newTokenId,
@@ -215,7 +212,6 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
 
       switch (outcome.kind) {
         case 'reuse':
-          await announceRevoked(outcome.revokedIds);
           throw new AppError('conflict', 'This token was already rotated; as a precaution every token of its rotation chain is now revoked');
         case 'raced':
           throw new AppError('conflict', 'This token was rotated by another request a moment ago; use the token that request received');
@@ -224,7 +220,6 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
         case 'expired':
           throw new AppError('conflict', 'An expired token cannot be rotated; create a new one');
         case 'rotated':
-          await announceRevoked([id]);
           return { ...toTokenResponse(outcome.row, now), token: secret };
       }
     },
@@ -237,18 +232,18 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
       const digests = [...new Set(tokens.filter((t) => isWellFormedPat(t)).map(patDigest))];
       const nowIso = clock.now().toISOString();
       const rows = await store.findTokensByDigests(db, digests);
-      const revokedIds: string[] = [];
+      let revokedCount = 0;
       for (const row of rows) {
         if (row.revoked_at || Date.parse(row.expires_at) <= Date.parse(nowIso)) continue;
-        await db.transaction().execute(async (trx) => {
+        await bus.transaction(db, async (trx, invalidate) => {
           if (await store.revokeToken(trx, row.id, nowIso, 'leaked')) {
-            revokedIds.push(row.id);
+            revokedCount++;
+            await invalidate(TOKEN_CHANNEL, row.id);
             await audit.record({ account: { id: row.user_id, type: 'user' }, actor: { userId: null, tokenId: null, ip }, action: 'personal_access_token.revoked_as_leaked', target: { type: 'personal_access_token', id: row.id, name: row.name } }, trx);
           }
         });
       }
-      await announceRevoked(revokedIds);
-      return revokedIds.length;
+      return revokedCount;
     },
   };
 }
