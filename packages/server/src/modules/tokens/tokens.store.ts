@@ -1,5 +1,6 @@
 import type { Database, NewPersonalAccessToken, PersonalAccessToken, TokenRevocationReason } from '@qonduit/db';
 import type { Dialect } from '@qonduit/db';
+import { PostgresAdapter, sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -89,11 +90,33 @@ export async function revokeFamily(db: Db, familyId: string, nowIso: string): Pr
   return live;
 }
 
-export async function recordUse(db: Db, id: string, atIso: string, ip: string): Promise<void> {
-  await db
-    .updateTable('personal_access_tokens')
-    .set({ last_used_at: atIso, last_used_ip: ip })
-    .where('id', '=', id)
-    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', atIso)]))
-    .execute();
+export interface TokenUse {
+  id: string;
+  atIso: string;
+  ip: string;
+}
+
+/** Rows per statement of recordUses: 10⁵ tokens used in one flush window are 10 statements. */
+export const USES_PER_STATEMENT = 10_000;
+
+/**
+ * Writes many tokens' last use at once: the batch travels as one JSON parameter, so each
+ * statement has one bind variable however many rows it updates (no parameter limit to mind). A
+ * use never moves last_used_at backwards (another server may have written a later one). Rows are
+ * given in id order so that concurrent flushes tend to lock in the same order; a deadlock that
+ * still happens fails the flush, whose uses are kept for the next one.
+ */
+export async function recordUses(db: Db, uses: readonly TokenUse[]): Promise<void> {
+  const sorted = [...uses].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  for (let i = 0; i < sorted.length; i += USES_PER_STATEMENT) {
+    const json = JSON.stringify(sorted.slice(i, i + USES_PER_STATEMENT).map((u) => ({ id: u.id, at: u.atIso, ip: u.ip })));
+    const source = postgres
+      ? sql`json_to_recordset(${json}::json) as v(id text, at text, ip text)`
+      : sql`(select json_extract(value, '$.id') as id, json_extract(value, '$.at') as at, json_extract(value, '$.ip') as ip from json_each(${json})) as v`;
+    await sql`
+      update personal_access_tokens as t set last_used_at = v.at, last_used_ip = v.ip
+      from ${source}
+      where t.id = v.id and (t.last_used_at is null or t.last_used_at < v.at)`.execute(db);
+  }
 }
