@@ -1,4 +1,5 @@
 import type { AuditEventTable } from './tables/audit-event.table';
+import type { InvitationTable } from './tables/invitation.table';
 import type { JobAccountTurnTable } from './tables/job-account-turn.table';
 import type { JobTable } from './tables/job.table';
 import type { LoginFailureTable } from './tables/login-failure.table';
@@ -14,6 +15,7 @@ export interface Database {
   sessions: SessionTable;
   organizations: OrganizationTable;
   memberships: MembershipTable;
+  invitations: InvitationTable;
   login_failures: LoginFailureTable;
   personal_access_tokens: PersonalAccessTokenTable;
   audit_events: AuditEventTable;

@@ -136,3 +136,15 @@ export async function createPat(t: TestApp, owner: Browser, options: PatOptions 
 export function withToken(token: string, headers: Record<string, string> = {}) {
   return { authorization: `Bearer ${token}`, ...headers };
 }
+
+/**
+ * Makes `member` a member of the organization the way people join: the owner invites their
+ * e-mail, and they accept. Fails the test when either step does.
+ */
+export async function addMember(owner: Browser, orgId: string, member: Browser, role: string): Promise<void> {
+  const invited = await owner.request({ method: 'POST', url: `/api/v1/orgs/${orgId}/members`, payload: { email: member.email, role } });
+  if (invited.statusCode !== 202) throw new Error(`invitation failed: ${invited.statusCode} ${invited.body}`);
+  const { invitation } = invited.json<{ invitation: { id: string } }>();
+  const accepted = await member.request({ method: 'POST', url: `/api/v1/user/invitations/${invitation.id}/accept` });
+  if (accepted.statusCode !== 200) throw new Error(`accepting the invitation failed: ${accepted.statusCode} ${accepted.body}`);
+}

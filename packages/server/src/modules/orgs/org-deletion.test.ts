@@ -1,7 +1,7 @@
 import { startFakeIonq } from '@qonduit/runtime/testing';
 import type { FakeIonq } from '@qonduit/runtime/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, signUp } from '../../test/harness';
+import { addMember, createTestApp, signUp } from '../../test/harness';
 import type { Browser, TestApp } from '../../test/harness';
 
 // Deleting an organization ends it cleanly (issue 13): its unfinished jobs are cancelled, at
@@ -29,7 +29,7 @@ beforeEach(async () => {
   owner = await signUp(t, 'Olga Owner');
   viewer = await signUp(t, 'Vic Viewer');
   org = (await owner.request({ method: 'POST', url: '/api/v1/orgs', payload: { name: 'Ending Lab' } })).json<{ id: string }>().id;
-  expect((await owner.request({ method: 'POST', url: `/api/v1/orgs/${org}/members`, payload: { email: viewer.email, role: 'viewer' } })).statusCode).toBe(201);
+  await addMember(owner, org, viewer, 'viewer');
   expect((await owner.request({ method: 'PUT', url: `/api/v1/orgs/${org}/provider-tokens/ionq`, payload: { credentials: { api_key: IONQ_KEY } } })).statusCode).toBe(201);
 });
 afterEach(async () => {

@@ -4,7 +4,7 @@ import { startFakeIonq } from '@qonduit/runtime/testing';
 import type { FakeIonq } from '@qonduit/runtime/testing';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, signUp } from '../../test/harness';
+import { addMember, createTestApp, signUp } from '../../test/harness';
 import type { Browser, TestApp } from '../../test/harness';
 import { ORG_ACTIONS, grantOf, policyTableMarkdown } from './org-policy';
 import type { OrgAction } from './org-policy';
@@ -35,8 +35,7 @@ async function fixture(): Promise<Fixture> {
     [people.viewer, 'viewer'],
     [people.other, 'viewer'],
   ] as const) {
-    const res = await people.owner.request({ method: 'POST', url: `/api/v1/orgs/${org}/members`, payload: { email: who.email, role } });
-    expect(res.statusCode).toBe(201);
+    await addMember(people.owner, org, who, role);
   }
   const put = await people.owner.request({ method: 'PUT', url: `/api/v1/orgs/${org}/provider-tokens/ionq`, payload: { credentials: { api_key: IONQ_KEY } } });
   expect(put.statusCode).toBe(201);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, signUp } from '../../test/harness';
+import { addMember, createTestApp, signUp } from '../../test/harness';
 import type { Browser, TestApp } from '../../test/harness';
 
 let t: TestApp;
@@ -16,7 +16,7 @@ async function createOrg(owner: Browser, name = 'Quantum Lab'): Promise<string> 
   return res.json<{ id: string }>().id;
 }
 
-async function addMember(owner: Browser, org: string, who: Browser, role: string) {
+async function invite(owner: Browser, org: string, who: Browser, role: string) {
   return owner.request({ method: 'POST', url: `/api/v1/orgs/${org}/members`, payload: { email: who.email, role } });
 }
 
@@ -96,27 +96,31 @@ describe('organizations', () => {
 });
 
 describe('members', () => {
-  it('lets an owner add an existing user by email with a role, and every member list them', async () => {
+  it('lets an owner invite a user by email with a role; once they accept, every member lists them', async () => {
     const ada = await signUp(t);
     const vic = await signUp(t, 'Vic');
     const org = await createOrg(ada);
     t.clock.advance(1000);
-    const res = await addMember(ada, org, vic, 'viewer');
-    expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ user_id: vic.userId, email: vic.email, name: 'Vic', role: 'viewer' });
+    const res = await invite(ada, org, vic, 'viewer');
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ invitation: { email: vic.email, role: 'viewer', status: 'pending' } });
+    const id = res.json<{ invitation: { id: string } }>().invitation.id;
+    expect((await vic.request({ method: 'POST', url: `/api/v1/user/invitations/${id}/accept` })).statusCode).toBe(200);
     const list = await vic.request({ method: 'GET', url: `/api/v1/orgs/${org}/members` });
     expect(list.statusCode).toBe(200);
-    expect(list.json<{ items: Array<{ role: string }> }>().items.map((m) => m.role)).toEqual(['owner', 'viewer']);
+    expect(list.json<{ items: Array<{ role: string; name: string }> }>().items.map((m) => [m.name, m.role])).toEqual([
+      ['Ada Lovelace', 'owner'],
+      ['Vic', 'viewer'],
+    ]);
   });
 
-  it('refuses an unknown email, a duplicate member and an unknown role', async () => {
+  it('refuses inviting someone who is a member already, and an unknown role', async () => {
     const ada = await signUp(t);
     const vic = await signUp(t, 'Vic');
     const org = await createOrg(ada);
-    expect((await ada.request({ method: 'POST', url: `/api/v1/orgs/${org}/members`, payload: { email: 'ghost@example.com', role: 'viewer' } })).statusCode).toBe(404);
-    expect((await addMember(ada, org, vic, 'viewer')).statusCode).toBe(201);
-    expect((await addMember(ada, org, vic, 'owner')).statusCode).toBe(409);
-    expect((await addMember(ada, org, vic, 'admin')).statusCode).toBe(400);
+    await addMember(ada, org, vic, 'viewer');
+    expect((await invite(ada, org, vic, 'owner')).statusCode).toBe(409);
+    expect((await invite(ada, org, await signUp(t, 'New'), 'admin')).statusCode).toBe(400);
   });
 
   it('lets only owners manage members: a maintainer or viewer cannot add, change or remove', async () => {
@@ -128,7 +132,7 @@ describe('members', () => {
     await addMember(ada, org, max, 'maintainer');
     await addMember(ada, org, vic, 'viewer');
     for (const actor of [max, vic]) {
-      expect((await addMember(actor, org, newcomer, 'viewer')).statusCode).toBe(403);
+      expect((await invite(actor, org, newcomer, 'viewer')).statusCode).toBe(403);
       expect((await actor.request({ method: 'PATCH', url: `/api/v1/orgs/${org}/members/${ada.userId}`, payload: { role: 'viewer' } })).statusCode).toBe(403);
       expect((await actor.request({ method: 'DELETE', url: `/api/v1/orgs/${org}/members/${ada.userId}` })).statusCode).toBe(403);
     }

@@ -1,9 +1,14 @@
 import {
   AddMemberBody,
   CreateOrgBody,
+  InvitationParams,
+  InviteResponse,
   MemberParams,
   MemberResponse,
   MyAccount,
+  MyInvitation,
+  MyInvitationParams,
+  OrgInvitation,
   OrgParams,
   OrgResponse,
   Page,
@@ -62,10 +67,59 @@ export const orgRoutes: FastifyPluginAsyncTypebox<{ orgs: OrgService; accounts: 
     async (request) => orgs.listMembers(principalOf(request).userId, request.params.org, request.query),
   );
 
+  // Kept at /members for existing clients; it invites, and answers the same whether or not
+  // the e-mail has an account (DESIGN.md).
   app.post(
     '/api/v1/orgs/:org/members',
-    { config: { access: 'api', rateLimit: 'member_add' }, schema: { tags, summary: 'Add an existing user by email (owners)', params: OrgParams, body: AddMemberBody, response: withErrors({ 201: MemberResponse }) } },
-    async (request, reply) => reply.status(201).send(await orgs.addMember(principalOf(request).userId, request.params.org, request.body)),
+    {
+      config: { access: 'api', rateLimit: 'member_add' },
+      schema: { tags, summary: 'Invite someone by e-mail (owners); they become a member when they accept', params: OrgParams, body: AddMemberBody, response: withErrors({ 202: InviteResponse }) },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      return reply.status(202).send(await orgs.invitations.invite(principal.userId, request.params.org, request.body, actorOf(principal, request.ip)));
+    },
+  );
+
+  app.get(
+    '/api/v1/orgs/:org/invitations',
+    { config: { access: 'read_api' }, schema: { tags, summary: 'Open invitations (pending or expired)', params: OrgParams, querystring: PageQuery, response: withErrors({ 200: Page(OrgInvitation) }) } },
+    async (request) => orgs.invitations.listOfOrg(principalOf(request).userId, request.params.org, request.query),
+  );
+
+  app.delete(
+    '/api/v1/orgs/:org/invitations/:id',
+    { config: { access: 'api' }, schema: { tags, summary: 'Revoke an open invitation (owners)', params: InvitationParams, response: withErrors({ 204: Type.Null() }) } },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      await orgs.invitations.revoke(principal.userId, request.params.org, request.params.id, actorOf(principal, request.ip));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/user/invitations',
+    { config: { access: 'read_api' }, schema: { tags, summary: 'Pending invitations to your e-mail', querystring: PageQuery, response: withErrors({ 200: Page(MyInvitation) }) } },
+    async (request) => orgs.invitations.listMine(principalOf(request).userId, request.query),
+  );
+
+  app.post(
+    '/api/v1/user/invitations/:id/accept',
+    { config: { access: 'api' }, schema: { tags, summary: 'Accept an invitation: become a member in its role', params: MyInvitationParams, response: withErrors({ 200: OrgResponse }) } },
+    async (request) => {
+      const principal = principalOf(request);
+      return orgs.invitations.accept(principal.userId, request.params.id, actorOf(principal, request.ip));
+    },
+  );
+
+  app.post(
+    '/api/v1/user/invitations/:id/decline',
+    { config: { access: 'api' }, schema: { tags, summary: 'Decline an invitation', params: MyInvitationParams, response: withErrors({ 204: Type.Null() }) } },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      await orgs.invitations.decline(principal.userId, request.params.id, actorOf(principal, request.ip));
+      return reply.status(204).send(null);
+    },
   );
 
   app.patch(

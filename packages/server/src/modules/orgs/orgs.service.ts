@@ -4,9 +4,8 @@ import type { Role } from '@qonduit/contract';
 import type { Database, Dialect } from '@qonduit/db';
 import type { Kysely } from 'kysely';
 import { decodeCursor, pageOf } from '../../pagination';
-import { normalizeEmail } from '../accounts/accounts.service';
-import { findUserByEmail } from '../accounts/accounts.store';
 import type { Actor, AuditService } from '../audit/audit.service';
+import { createInvitationService } from './invitations.service';
 import { assertMay } from './org-policy';
 import type { OrgAction } from './org-policy';
 import type { OrgJobCanceller } from './org-jobs';
@@ -103,25 +102,8 @@ export function createOrgService(deps: {
       return pageOf(rows, limit, (r) => [r.added_at, r.user_id]);
     },
 
-    async addMember(userId: string, organizationId: string, input: { email: string; role: Role }) {
-      await authorize(userId, organizationId, 'invite_members');
-      const user = await findUserByEmail(db, normalizeEmail(input.email));
-      if (!user) {
-        throw new AppError('not_found', 'No account uses this email; ask the person to sign up first', {
-          details: [{ field: 'email', message: 'has no account' }],
-        });
-      }
-      const added = await store.insertMembership(db, {
-        organization_id: organizationId,
-        user_id: user.id,
-        role: input.role,
-        added_at: clock.now().toISOString(),
-      });
-      if (!added) throw new AppError('conflict', 'This user is already a member of the organization');
-      const member = await store.findMember(db, organizationId, user.id);
-      if (!member) throw notFound('Member');
-      return member;
-    },
+    /** Adding a member is inviting them: invitations.service.ts. */
+    invitations: createInvitationService({ db, dialect, clock, audit: deps.audit, authorize }),
 
     async changeRole(userId: string, organizationId: string, targetUserId: string, role: Role) {
       await authorize(userId, organizationId, 'change_roles');

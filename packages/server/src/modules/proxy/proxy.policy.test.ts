@@ -1,7 +1,7 @@
 import { startFakeIonq } from '@qonduit/runtime/testing';
 import type { FakeIonq } from '@qonduit/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, signUp } from '../../test/harness';
+import { addMember, createTestApp, signUp } from '../../test/harness';
 import type { Browser, TestApp } from '../../test/harness';
 
 // The proxy spends a credential only as the roles allow (issue 13): the operator's platform
@@ -21,11 +21,6 @@ let viewer: Browser;
 let org: string;
 
 const inOrg = (id = org) => ({ 'x-organizationid': id });
-
-async function addMember(who: Browser, orgId: string, member: Browser, role: string) {
-  const res = await who.request({ method: 'POST', url: `/api/v1/orgs/${orgId}/members`, payload: { email: member.email, role } });
-  expect(res.statusCode).toBe(201);
-}
 
 /**
  * Submits an IonQ job through /quantum and puts it at IonQ as the worker would (the worker

@@ -19,7 +19,7 @@ import { registerAuth } from '../../plugins/auth';
 import { registerErrorHandling } from '../../plugins/errors';
 import type { ResolvedCredential } from '../quantum/credential-resolver';
 import { proxyRoutes } from './proxy.routes';
-import { createPat, createTestApp, signUp, withToken } from '../../test/harness';
+import { addMember, createPat, createTestApp, signUp, withToken } from '../../test/harness';
 import type { Browser, TestApp } from '../../test/harness';
 
 const LEAP_USER = `DEV-${'a1'.repeat(20)}`;
@@ -213,11 +213,7 @@ describe('D-Wave through the proxy, as the SAPI client uses it', () => {
     const org = (
       await owner.request({ method: 'POST', url: '/api/v1/orgs', payload: { name: 'Lab' } })
     ).json<{ id: string }>().id;
-    await owner.request({
-      method: 'POST',
-      url: `/api/v1/orgs/${org}/members`,
-      payload: { email: viewer.email, role: 'viewer' },
-    });
+    await addMember(owner, org, viewer, 'viewer');
     await putToken(owner, `/api/v1/orgs/${org}/provider-tokens/dwave`, { token: LEAP_ORG });
     await putToken(viewer, '/api/v1/user/provider-tokens/dwave', { token: LEAP_USER });
     const pat = (await createPat(t, viewer, { scopes: ['quantum_tokens'] })).token;

@@ -2,7 +2,7 @@ import { systemClock } from '@qonduit/core';
 import { startFakeBraket, startFakeIonq } from '@qonduit/runtime/testing';
 import type { FakeBraket, FakeIonq } from '@qonduit/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPat, createTestApp, signUp } from '../../test/harness';
+import { addMember, createPat, createTestApp, signUp } from '../../test/harness';
 import type { TestApp } from '../../test/harness';
 import { assertPlanqkSdkAccepts } from '../../test/planqk-sdk-contract';
 
@@ -50,7 +50,7 @@ beforeAll(async () => {
   const owner = await signUp(t, 'Olga Owner');
   const member = await signUp(t, 'Vic Viewer');
   const orgId = (await owner.request({ method: 'POST', url: '/api/v1/orgs', payload: { name: 'PlanQK Lab' } })).json<{ id: string }>().id;
-  await owner.request({ method: 'POST', url: `/api/v1/orgs/${orgId}/members`, payload: { email: member.email, role: 'viewer' } });
+  await addMember(owner, orgId, member, 'viewer');
   expect((await owner.request({ method: 'PUT', url: `/api/v1/orgs/${orgId}/provider-tokens/ionq`, payload: { credentials: { api_key: IONQ_KEY } } })).statusCode).toBe(201);
   expect((await owner.request({ method: 'PUT', url: `/api/v1/orgs/${orgId}/provider-tokens/aws_braket`, payload: { credentials: AWS } })).statusCode).toBe(201);
   // The SDK's token needs api (reads) and quantum_tokens (jobs), as on PlanQK.

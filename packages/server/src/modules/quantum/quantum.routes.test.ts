@@ -2,7 +2,7 @@ import { systemClock } from '@qonduit/core';
 import { closedPortUrl, startFakeBraket, startFakeIbm, startFakeIonq } from '@qonduit/runtime/testing';
 import type { FakeBraket, FakeIbm, FakeIonq } from '@qonduit/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPat, createTestApp, signUp, withToken } from '../../test/harness';
+import { addMember, createPat, createTestApp, signUp, withToken } from '../../test/harness';
 import type { Browser, TestApp } from '../../test/harness';
 
 const BELL = 'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[2] q;\nbit[2] c;\nh q[0];\ncx q[0], q[1];\nc = measure q;\n';
@@ -47,7 +47,7 @@ beforeAll(async () => {
   viewer = await signUp(t, 'Vic Viewer');
   orgId = (await owner.request({ method: 'POST', url: '/api/v1/orgs', payload: { name: 'Quantum Lab' } })).json<{ id: string }>().id;
   for (const [who, role] of [[maintainer, 'maintainer'], [viewer, 'viewer']] as const) {
-    await owner.request({ method: 'POST', url: `/api/v1/orgs/${orgId}/members`, payload: { email: who.email, role } });
+    await addMember(owner, orgId, who, role);
   }
   viewerToken = (await createPat(t, viewer, { scopes: ['api', 'quantum_tokens'] })).token;
 });
