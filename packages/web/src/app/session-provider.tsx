@@ -1,8 +1,9 @@
 import type { Account, Qonduit, User } from '@qonduit/sdk';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { ErrorAlert, Loading } from '../shared/ui';
 import { useLoad } from '../shared/use-async';
+import { matchPath, usePath } from './router';
 import { SessionContext, saveAccountId, savedAccountId } from './session';
 import type { Session } from './session';
 
@@ -16,6 +17,10 @@ interface Props {
 export function SessionProvider({ client, user, onSignedOut, children }: Props) {
   const accounts = useLoad((signal) => client.accounts.list({ signal }), [client, user.id]);
   const [chosen, setChosen] = useState<string | null>(() => savedAccountId(user.id));
+  // An organization's own page (/orgs/:id/...) acts for that organization, whatever was chosen
+  // before: the switcher, the top bar and the jobs page then agree with the page one is on.
+  const path = usePath();
+  const pageOrgId = matchPath('/orgs/:id/:page', path)?.id ?? null;
 
   const selectAccount = useCallback(
     (id: string) => {
@@ -37,6 +42,12 @@ export function SessionProvider({ client, user, onSignedOut, children }: Props) 
   }, [client, onSignedOut]);
 
   const list = accounts.data;
+  const pageOrg = list?.find((a) => a.isOrganization && a.id === pageOrgId);
+  // Remembered as the choice too, so leaving the page for Jobs keeps acting for that organization.
+  useEffect(() => {
+    if (pageOrg && pageOrg.id !== chosen) selectAccount(pageOrg.id);
+  }, [pageOrg, chosen, selectAccount]);
+
   const session = useMemo((): Session | null => {
     if (!list) return null;
     const personal: Account = list.find((a) => !a.isOrganization) ?? {
@@ -47,7 +58,7 @@ export function SessionProvider({ client, user, onSignedOut, children }: Props) 
       accountType: { name: 'PERSONAL', feature: 'DEFAULT' },
     };
     // A saved choice of an organization one has since left falls back to the personal account.
-    const account = list.find((a) => a.id === chosen) ?? personal;
+    const account = pageOrg ?? list.find((a) => a.id === chosen) ?? personal;
     return {
       client,
       user,
@@ -58,7 +69,7 @@ export function SessionProvider({ client, user, onSignedOut, children }: Props) 
       refreshAccounts,
       signOut,
     };
-  }, [list, chosen, client, user, selectAccount, refreshAccounts, signOut]);
+  }, [list, pageOrg, chosen, client, user, selectAccount, refreshAccounts, signOut]);
 
   if (!session) {
     return <main className="centered">{accounts.error ? <ErrorAlert error={accounts.error} /> : <Loading label="Loading your accounts…" />}</main>;

@@ -17,6 +17,7 @@ export function UserMenu() {
   const button = useRef<HTMLButtonElement>(null);
   const panel = useRef<HTMLDivElement>(null);
   const panelId = useId();
+  const settingsId = useId();
   const path = usePath();
 
   useEffect(() => setOpen(false), [path]);
@@ -57,9 +58,13 @@ export function UserMenu() {
           <strong>{user.name}</strong>
           <span>{user.email}</span>
         </div>
-        <ul>
+        {/* The README's "Settings → Personal access tokens": a group named Settings, then its pages. */}
+        <p className="user-menu-heading" id={settingsId}>
+          Settings
+        </p>
+        <ul aria-labelledby={settingsId}>
           <li>
-            <Link to={PATHS.tokens}>Settings</Link>
+            <Link to={PATHS.tokens}>Personal access tokens</Link>
           </li>
           <li>
             <Link to={PATHS.providerTokens}>Provider access tokens</Link>
@@ -68,8 +73,10 @@ export function UserMenu() {
             <Link to={PATHS.organizations}>Organizations</Link>
           </li>
           <li>
-            <Link to={PATHS.jobs}>Jobs</Link>
+            <Link to={PATHS.auditLog}>Audit log</Link>
           </li>
+        </ul>
+        <ul className="user-menu-more">
           <li>
             {/* The server's own page, not one of the app's: a full page load. */}
             <a href="/docs">API reference</a>

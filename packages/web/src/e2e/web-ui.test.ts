@@ -86,10 +86,10 @@ describe.skipIf(!hasChromium && !ci)('web UI end to end (Chromium)', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await heading(page, 'Jobs');
 
-    // The seed of the product: the user menu in the top right corner, then Settings.
+    // The seed of the product: the user menu in the top right corner, then Settings → Personal access tokens.
     await page.getByRole('button', { name: 'User menu' }).click();
     await screenshot(page, 'user-menu-desktop', 'window');
-    await page.locator('.user-menu-panel').getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('list', { name: 'Settings' }).getByRole('link', { name: 'Personal access tokens' }).click();
     await heading(page, 'Personal access tokens');
 
     await page.getByLabel('Token name').fill('e2e sdk');

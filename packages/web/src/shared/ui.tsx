@@ -106,10 +106,19 @@ export function PageHeader({ title, description, actions }: PageHeaderProps) {
   );
 }
 
-export function Section({ title, description, children, actions }: { title: string; description?: ReactNode; children: ReactNode; actions?: ReactNode }) {
+interface SectionProps {
+  title: string;
+  description?: ReactNode;
+  children: ReactNode;
+  actions?: ReactNode;
+  /** 'danger' marks a section whose action cannot be undone. */
+  tone?: 'danger';
+}
+
+export function Section({ title, description, children, actions, tone }: SectionProps) {
   const id = useId();
   return (
-    <section className="card" aria-labelledby={id}>
+    <section className={tone ? `card card-${tone}` : 'card'} aria-labelledby={id}>
       <div className="card-header">
         <div>
           <h2 id={id}>{title}</h2>

@@ -4,10 +4,12 @@ import { useSession } from '../../app/session';
 import { ErrorAlert, Loading, PageHeader } from '../../shared/ui';
 import { useLoad } from '../../shared/use-async';
 import { ProviderTokensSection } from '../provider-tokens/provider-tokens-section';
+import { DeleteOrgSection } from './delete-org-section';
 import { MembersSection } from './members-section';
+import { RenameOrgSection } from './rename-org-section';
 
 const ROLE_SUMMARY = {
-  owner: 'You are an owner: you manage members, roles and the provider tokens.',
+  owner: 'You are an owner: you manage members, roles and the provider tokens, and you can rename or delete the organization.',
   maintainer: "You are a maintainer: you change the organization's provider tokens; owners manage members.",
   viewer: "You are a viewer: you see the organization and run jobs with its provider tokens, but change nothing.",
 } as const;
@@ -42,6 +44,12 @@ export function OrgSettingsPage({ orgId }: { orgId: string }) {
       />
       <MembersSection orgId={orgId} orgName={name} role={role} />
       <ProviderTokensSection owner={{ orgId, orgName: name, role }} />
+      {role === 'owner' && (
+        <>
+          <RenameOrgSection orgId={orgId} name={name} onRenamed={(renamed) => org.update(() => renamed)} />
+          <DeleteOrgSection orgId={orgId} name={name} />
+        </>
+      )}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import type { CSSProperties } from 'react';
 import { initials } from '../../shared/initials';
 
 // No provider's artwork is bundled (their marks are theirs): a coloured initial stands in,
@@ -7,9 +8,10 @@ const HUES: Record<string, number> = { ibm: 215, ibm_cloud: 200, ionq: 265, aws_
 const MARKS: Record<string, string> = { ibm: 'IBM', ibm_cloud: 'IC', ionq: 'Io', aws_braket: 'Br', dwave: 'DW', aqt: 'AQT', iqm: 'IQM', azure_quantum: 'Az' };
 
 export function ProviderLogo({ id, name }: { id: string; name: string }) {
-  const hue = HUES[id] ?? 240;
+  // The hue only: styles.css picks the tint and ink for the light or dark theme.
+  const style = { '--hue': String(HUES[id] ?? 240) } as CSSProperties;
   return (
-    <span className="provider-logo" aria-hidden="true" style={{ background: `hsl(${hue} 70% 94%)`, color: `hsl(${hue} 65% 32%)` }}>
+    <span className="provider-logo" aria-hidden="true" style={style}>
       {MARKS[id] ?? initials(name)}
     </span>
   );
