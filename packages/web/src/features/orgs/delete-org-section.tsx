@@ -46,10 +46,11 @@ function DeleteOrgDialog({ orgId, name, onClose }: { orgId: string; name: string
     if (!matches) return;
     const result = await action.run(() => client.orgs.delete(orgId));
     if (!result.ok) return;
-    // Act for the personal account again: the organization is gone from the switcher.
+    // Act for the personal account again, and leave the page in the same step: until the
+    // accounts reload, the organization's page would otherwise choose it once more.
     selectAccount(accounts.find((a) => !a.isOrganization)?.id ?? user.id);
-    await refreshAccounts();
     navigate(PATHS.organizations);
+    await refreshAccounts();
   }
 
   return (
