@@ -61,17 +61,6 @@ export const RevokeLeakedBody = Type.Object(
 );
 export const RevokeLeakedResponse = Type.Object({ revoked: Type.Integer() });
 
-export const AuditEventResponse = Type.Object({
-  id: Type.String(),
-  action: Type.String(),
-  actor: Type.Object({ user_id: Type.Union([Type.String(), Type.Null()]), token_id: Type.Union([Type.String(), Type.Null()]), ip: Type.Union([Type.String(), Type.Null()]) }),
-  account: Type.Object({ id: Type.String(), type: Type.Union([Type.Literal('user'), Type.Literal('organization')]) }),
-  target: Type.Object({ type: Type.String(), id: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) }),
-  details: Type.Record(Type.String(), Type.Unknown()),
-  created_at: Timestamp,
-});
-export type AuditEventResponse = Static<typeof AuditEventResponse>;
-
 // PlanQK's CLI calls POST /authorize at login to check a token.
 export const AuthorizeResponse = Type.Object({
   user: Type.Object({ id: Type.String(), username: Type.String(), firstName: Type.String(), lastName: Type.String(), email: Type.String() }),

@@ -110,14 +110,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   await app.register(cookie);
   const limiter = await createRateLimiter(database, config.rateLimits);
 
+  const audit = createAuditService({ db: database.db, clock });
   const accounts = createAccountService({
     db: database.db,
     clock,
     passwords: deps.passwords,
     sessionTtlHours: config.sessionTtlHours,
     limiter,
+    audit,
   });
-  const audit = createAuditService({ db: database.db, clock });
   database.pgPool?.on('error', (err) => app.log.warn({ err }, 'an idle database connection was lost; the pool opens a new one'));
   const bus = createInvalidationBus(database, app.log);
   const tokens = createTokenService({ db: database.db, dialect: database.dialect, clock, audit, bus });

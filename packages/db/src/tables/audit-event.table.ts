@@ -7,7 +7,11 @@ export interface AuditEventTable {
   account_id: string;
   account_type: 'user' | 'organization';
   actor_user_id: string | null;
+  /** The actor's display name when the event happened. */
+  actor_name: string | null;
   actor_token_id: string | null;
+  /** The acting token's name when the event happened. */
+  actor_token_name: string | null;
   action: string;
   target_type: string;
   target_id: string | null;

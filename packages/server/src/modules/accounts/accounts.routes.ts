@@ -29,7 +29,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountService
       schema: { tags: ['accounts'], summary: 'Create an account and sign in', body: SignupBody, response: withErrors({ 201: UserResponse }) },
     },
     async (request, reply) => {
-      const user = await accounts.signup(request.body);
+      const user = await accounts.signup({ ...request.body, ip: request.ip });
       setSessionCookies(reply, await accounts.createSession(user.id, request.ip, request.headers['user-agent']));
       request.log.info({ user_id: user.id }, 'account created');
       return reply.status(201).send(toUserResponse(user));
@@ -52,7 +52,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountService
         }
         throw new AppError('unauthenticated', 'Authentication failed: wrong email or password');
       }
-      setSessionCookies(reply, await accounts.createSession(result.user.id, request.ip, request.headers['user-agent']));
+      setSessionCookies(reply, await accounts.createSession(result.user.id, request.ip, request.headers['user-agent'], true));
       return toUserResponse(result.user);
     },
   );
@@ -65,7 +65,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountService
     },
     async (request, reply) => {
       const secret = request.cookies[SESSION_COOKIE];
-      if (principalOf(request).via === 'session' && secret) await accounts.logout(secret);
+      if (principalOf(request).via === 'session' && secret) await accounts.logout(secret, request.ip);
       void reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },

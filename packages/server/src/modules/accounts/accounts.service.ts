@@ -3,6 +3,7 @@ import type { Clock, PasswordHasher } from '@qonduit/core';
 import type { Database, User } from '@qonduit/db';
 import type { Kysely } from 'kysely';
 import type { RateLimitName, RateLimiter } from '../../plugins/rate-limit';
+import type { AuditService } from '../audit/audit.service';
 import * as store from './accounts.store';
 
 export interface NewSessionTokens {
@@ -23,40 +24,51 @@ export function createAccountService(deps: {
   passwords: PasswordHasher;
   sessionTtlHours: number;
   limiter: RateLimiter;
+  audit: Pick<AuditService, 'record'>;
 }) {
-  const { db, clock, passwords, limiter } = deps;
+  const { db, clock, passwords, limiter, audit } = deps;
+  const userAccount = (userId: string) => ({ id: userId, type: 'user' as const });
   // A hash to verify against when the email is unknown, so that the answer takes as long as
   // for a known one and does not tell which emails have accounts.
   let decoyHash: Promise<string> | null = null;
 
-  async function createSession(userId: string, ip: string, userAgent: string | undefined): Promise<NewSessionTokens> {
+  /** A new web session; `audited` records it as a sign-in (a signup's first session is part of `user.signed_up`). */
+  async function createSession(userId: string, ip: string, userAgent: string | undefined, audited = false): Promise<NewSessionTokens> {
     const sessionSecret = newSecret();
     const csrfToken = newSecret();
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + deps.sessionTtlHours * 3_600_000);
-    await store.insertSession(db, {
-      id_digest: sha256Hex(sessionSecret),
-      user_id: userId,
-      csrf_digest: sha256Hex(csrfToken),
-      created_at: now.toISOString(),
-      expires_at: expiresAt.toISOString(),
-      ip,
-      user_agent: userAgent?.slice(0, 300) ?? null,
+    await db.transaction().execute(async (trx) => {
+      await store.insertSession(trx, {
+        id_digest: sha256Hex(sessionSecret),
+        user_id: userId,
+        csrf_digest: sha256Hex(csrfToken),
+        created_at: now.toISOString(),
+        expires_at: expiresAt.toISOString(),
+        ip,
+        user_agent: userAgent?.slice(0, 300) ?? null,
+      });
+      if (audited) {
+        await audit.record({ account: userAccount(userId), actor: { userId, tokenId: null, ip }, action: 'user.logged_in', target: { type: 'user', id: userId } }, trx);
+      }
     });
     return { sessionSecret, csrfToken, expiresAt };
   }
 
   return {
-    async signup(input: { email: string; password: string; name: string }): Promise<User> {
+    async signup(input: { email: string; password: string; name: string; ip: string }): Promise<User> {
       const email = normalizeEmail(input.email);
       const name = input.name.trim();
       if (!name) throw new AppError('validation_failed', 'name must not be blank', { details: [{ field: 'name', message: 'must not be blank' }] });
       // Hash outside any transaction: it is the slow part.
       const password_hash = await passwords.hash(input.password);
       const user: User = { id: newId(), email, name, password_hash, created_at: clock.now().toISOString() };
-      if (!(await store.insertUser(db, user))) {
-        throw new AppError('email_taken', 'An account with this email already exists', { details: [{ field: 'email', message: 'is already registered' }] });
-      }
+      await db.transaction().execute(async (trx) => {
+        if (!(await store.insertUser(trx, user))) {
+          throw new AppError('email_taken', 'An account with this email already exists', { details: [{ field: 'email', message: 'is already registered' }] });
+        }
+        await audit.record({ account: userAccount(user.id), actor: { userId: user.id, tokenId: null, ip: input.ip }, action: 'user.signed_up', target: { type: 'user', id: user.id, name } }, trx);
+      });
       return user;
     },
 
@@ -86,7 +98,14 @@ export function createAccountService(deps: {
       const user = await store.findUserByEmail(db, email);
       decoyHash ??= passwords.hash(newSecret());
       const valid = await passwords.verify(input.password, user?.password_hash ?? (await decoyHash));
-      if (!user || !valid) return { ok: false };
+      if (!user) return { ok: false };
+      if (!valid) {
+        // On the account that was tried, by nobody known: the address is the only lead. An
+        // unknown e-mail has no account to keep it, and a refused (rate-limited) attempt checked
+        // no password, which also bounds how fast anyone can fill this log.
+        await audit.record({ account: userAccount(user.id), actor: { userId: null, tokenId: null, ip: input.ip }, action: 'user.login_failed', target: { type: 'user', id: user.id }, details: { reason: 'wrong_password' } });
+        return { ok: false };
+      }
       // The owner got in: their own failures from here are forgotten, and this attempt was no failure.
       await limiter.reset('login_account_ip', `${account}|${input.ip}`);
       await limiter.refund('login_ip', input.ip);
@@ -100,8 +119,12 @@ export function createAccountService(deps: {
       return row ? { userId: row.user_id, csrfDigest: row.csrf_digest } : null;
     },
 
-    async logout(secret: string): Promise<void> {
-      await store.deleteSession(db, sha256Hex(secret));
+    async logout(secret: string, ip: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const userId = await store.deleteSession(trx, sha256Hex(secret));
+        // A session that had already ended changes nothing.
+        if (userId) await audit.record({ account: userAccount(userId), actor: { userId, tokenId: null, ip }, action: 'user.logged_out', target: { type: 'user', id: userId } }, trx);
+      });
     },
 
     async getUser(id: string): Promise<User> {

@@ -33,8 +33,10 @@ export async function findLiveSession(db: Db, idDigest: string, nowIso: string) 
     .executeTakeFirst();
 }
 
-export async function deleteSession(db: Db, idDigest: string): Promise<void> {
-  await db.deleteFrom('sessions').where('id_digest', '=', idDigest).execute();
+/** The session's user, when there was one to delete. */
+export async function deleteSession(db: Db, idDigest: string): Promise<string | null> {
+  const row = await db.deleteFrom('sessions').where('id_digest', '=', idDigest).returning('user_id').executeTakeFirst();
+  return row?.user_id ?? null;
 }
 
 export async function deleteExpiredSessions(db: Db, nowIso: string): Promise<number> {

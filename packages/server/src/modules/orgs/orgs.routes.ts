@@ -30,7 +30,10 @@ export const orgRoutes: FastifyPluginAsyncTypebox<{ orgs: OrgService; accounts: 
   app.post(
     '/api/v1/orgs',
     { config: { access: 'api' }, schema: { tags, summary: 'Create an organization (you become its owner)', body: CreateOrgBody, response: withErrors({ 201: OrgResponse }) } },
-    async (request, reply) => reply.status(201).send(await orgs.create(principalOf(request).userId, request.body.name)),
+    async (request, reply) => {
+      const principal = principalOf(request);
+      return reply.status(201).send(await orgs.create(principal.userId, request.body.name, actorOf(principal, request.ip)));
+    },
   );
 
   app.get(
@@ -48,7 +51,10 @@ export const orgRoutes: FastifyPluginAsyncTypebox<{ orgs: OrgService; accounts: 
   app.patch(
     '/api/v1/orgs/:org',
     { config: { access: 'api' }, schema: { tags, summary: 'Rename (owners)', params: OrgParams, body: UpdateOrgBody, response: withErrors({ 200: OrgResponse }) } },
-    async (request) => orgs.rename(principalOf(request).userId, request.params.org, request.body.name),
+    async (request) => {
+      const principal = principalOf(request);
+      return orgs.rename(principal.userId, request.params.org, request.body.name, actorOf(principal, request.ip));
+    },
   );
 
   app.delete(
@@ -125,14 +131,18 @@ export const orgRoutes: FastifyPluginAsyncTypebox<{ orgs: OrgService; accounts: 
   app.patch(
     '/api/v1/orgs/:org/members/:user_id',
     { config: { access: 'api' }, schema: { tags, summary: "Change a member's role (owners)", params: MemberParams, body: UpdateMemberBody, response: withErrors({ 200: MemberResponse }) } },
-    async (request) => orgs.changeRole(principalOf(request).userId, request.params.org, request.params.user_id, request.body.role),
+    async (request) => {
+      const principal = principalOf(request);
+      return orgs.changeRole(principal.userId, request.params.org, request.params.user_id, request.body.role, actorOf(principal, request.ip));
+    },
   );
 
   app.delete(
     '/api/v1/orgs/:org/members/:user_id',
     { config: { access: 'api' }, schema: { tags, summary: 'Remove a member (owners), or leave', params: MemberParams, response: withErrors({ 204: Type.Null() }) } },
     async (request, reply) => {
-      await orgs.removeMember(principalOf(request).userId, request.params.org, request.params.user_id);
+      const principal = principalOf(request);
+      await orgs.removeMember(principal.userId, request.params.org, request.params.user_id, actorOf(principal, request.ip));
       return reply.status(204).send(null);
     },
   );

@@ -40,12 +40,13 @@ export function createOrgService(deps: {
     authorize,
     membershipRole: (organizationId: string, userId: string) => store.membershipRole(db, organizationId, userId),
 
-    async create(userId: string, name: string) {
+    async create(userId: string, name: string, actor: Actor) {
       const now = clock.now().toISOString();
       const org = { id: newId(), name: name.trim(), created_at: now, created_by: userId };
       await db.transaction().execute(async (trx) => {
         await store.insertOrganization(trx, org);
         await store.insertMembership(trx, { organization_id: org.id, user_id: userId, role: 'owner', added_at: now });
+        await deps.audit.record({ account: { id: org.id, type: 'organization' }, actor, action: 'organization.created', target: { type: 'organization', id: org.id, name: org.name } }, trx);
       });
       return { id: org.id, name: org.name, created_at: org.created_at, role: 'owner' as const };
     },
@@ -56,10 +57,20 @@ export function createOrgService(deps: {
       return pageOf(rows, limit, (r) => [r.created_at, r.id]);
     },
 
-    async rename(userId: string, organizationId: string, name: string) {
+    async rename(userId: string, organizationId: string, name: string, actor: Actor) {
       const m = await authorize(userId, organizationId, 'rename');
-      await store.renameOrganization(db, organizationId, name.trim());
-      return { ...m, name: name.trim() };
+      const newName = name.trim();
+      await db.transaction().execute(async (trx) => {
+        // Locked, so that of two renames at once each records the name it replaced.
+        if (!(await store.lockOrganization(trx, dialect, organizationId))) throw notFound('Organization');
+        const oldName = (await store.findMembership(trx, organizationId, userId))?.name ?? m.name;
+        await store.renameOrganization(trx, organizationId, newName);
+        await deps.audit.record(
+          { account: { id: organizationId, type: 'organization' }, actor, action: 'organization.renamed', target: { type: 'organization', id: organizationId, name: newName }, details: { old_name: oldName, new_name: newName } },
+          trx,
+        );
+      });
+      return { ...m, name: newName };
     },
 
     /**
@@ -105,7 +116,7 @@ export function createOrgService(deps: {
     /** Adding a member is inviting them: invitations.service.ts. */
     invitations: createInvitationService({ db, dialect, clock, audit: deps.audit, authorize }),
 
-    async changeRole(userId: string, organizationId: string, targetUserId: string, role: Role) {
+    async changeRole(userId: string, organizationId: string, targetUserId: string, role: Role, actor: Actor) {
       await authorize(userId, organizationId, 'change_roles');
       return db.transaction().execute(async (trx) => {
         await store.lockOrganization(trx, dialect, organizationId);
@@ -115,11 +126,18 @@ export function createOrgService(deps: {
           throw new AppError('last_owner', 'An organization must keep at least one owner; make someone else owner first');
         }
         await store.updateMemberRole(trx, organizationId, targetUserId, role);
+        // Setting the role a member already has changes no access: nothing to record.
+        if (target.role !== role) {
+          await deps.audit.record(
+            { account: { id: organizationId, type: 'organization' }, actor, action: 'member.role_changed', target: { type: 'user', id: targetUserId, name: target.name }, details: { old_role: target.role, new_role: role } },
+            trx,
+          );
+        }
         return { ...target, role };
       });
     },
 
-    async removeMember(userId: string, organizationId: string, targetUserId: string): Promise<void> {
+    async removeMember(userId: string, organizationId: string, targetUserId: string, actor: Actor): Promise<void> {
       // Anyone may leave; removing someone else is in the policy table.
       if (targetUserId === userId) await membershipOf(userId, organizationId);
       else await authorize(userId, organizationId, 'remove_members');
@@ -131,6 +149,10 @@ export function createOrgService(deps: {
           throw new AppError('last_owner', 'An organization must keep at least one owner; make someone else owner first');
         }
         await store.deleteMembership(trx, organizationId, targetUserId);
+        await deps.audit.record(
+          { account: { id: organizationId, type: 'organization' }, actor, action: targetUserId === userId ? 'member.left' : 'member.removed', target: { type: 'user', id: targetUserId, name: target.name }, details: { role: target.role } },
+          trx,
+        );
       });
     },
 

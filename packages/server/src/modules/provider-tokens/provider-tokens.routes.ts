@@ -2,7 +2,7 @@ import {
   OrgParams,
   OrgProviderParams,
   Page,
-  PageQuery,
+  AuditEventQuery,
   AuditEventResponse,
   ProviderParams,
   ProviderResponse,
@@ -106,7 +106,7 @@ export const providerTokenRoutes: FastifyPluginAsyncTypebox<{ providerTokens: Pr
 
   app.get(
     '/api/v1/orgs/:org/audit-events',
-    { config: { access: 'read_api' }, schema: { tags: ['audit'], summary: "The organization's audit events (every member, as DESIGN.md's role table says)", params: OrgParams, querystring: PageQuery, response: withErrors({ 200: Page(AuditEventResponse) }) } },
+    { config: { access: 'read_api' }, schema: { tags: ['audit'], summary: "The organization's audit events, newest first (every member, as DESIGN.md's role table says); filter by actor, action (or a prefix such as `member.`) and time", params: OrgParams, querystring: AuditEventQuery, response: withErrors({ 200: Page(AuditEventResponse) }) } },
     async (request) => {
       await orgAccount(request, request.params.org, 'read');
       return audit.list(request.params.org, request.query);

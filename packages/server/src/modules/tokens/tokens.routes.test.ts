@@ -291,7 +291,7 @@ describe('audit and secrecy', () => {
     const pat = await createPat(t, ada, { name: 'deploy' });
     const rotated = (await t.request({ method: 'POST', url: `/api/v1/user/tokens/${pat.id}/rotate`, headers: withToken(pat.token), remoteAddress: '198.51.100.7' })).json<{ id: string; token: string }>();
     await ada.request({ method: 'DELETE', url: `/api/v1/user/tokens/${rotated.id}` });
-    const res = await ada.request({ method: 'GET', url: '/api/v1/user/audit-events' });
+    const res = await ada.request({ method: 'GET', url: '/api/v1/user/audit-events?action=personal_access_token.' });
     const items = res.json<{ items: Array<{ action: string; target: { name: string }; actor: { ip: string; token_id: string | null } }> }>().items;
     expect(items.map((e) => e.action)).toEqual(['personal_access_token.revoked', 'personal_access_token.rotated', 'personal_access_token.created']);
     expect(items[1]).toMatchObject({ target: { name: 'deploy' }, actor: { ip: '198.51.100.7', token_id: pat.id } });

@@ -1,11 +1,11 @@
 import type { AuditEvent } from '@qonduit/sdk';
 import { describe, expect, it } from 'vitest';
-import { describeAction, describeDetails } from './describe-event';
+import { describeAction, describeActor, describeDetails } from './describe-event';
 
 const event = (details: Record<string, unknown>): AuditEvent => ({
   id: 'e1',
   action: 'provider_token.verified',
-  actor: { user_id: 'u1', token_id: null, ip: '127.0.0.1' },
+  actor: { user_id: 'u1', name: 'Ada Lovelace', token_id: null, token_name: null, ip: '127.0.0.1' },
   account: { id: 'o1', type: 'organization' },
   target: { type: 'provider_token', id: null, name: 'ionq' },
   details,
@@ -22,5 +22,14 @@ describe('audit event wording', () => {
     expect(describeDetails(event({ provider: 'ionq', result: 'valid', hints: { api_key: '••••abcd' } }))).toBe('result valid');
     expect(describeDetails(event({ provider: 'dwave' }))).toBe('provider dwave');
     expect(describeDetails(event({ scopes: ['api', 'quantum_tokens'] }))).toBe('scopes api, quantum_tokens');
+  });
+
+  it('names the person, and the token when one acted, never a bare id', () => {
+    const by = (actor: Partial<AuditEvent['actor']>) => describeActor({ ...event({}), actor: { user_id: null, name: null, token_id: null, token_name: null, ip: null, ...actor } });
+    expect(by({ user_id: 'u1', name: 'Ada Lovelace' })).toBe('Ada Lovelace');
+    expect(by({ user_id: 'u1', name: 'Ada Lovelace', token_id: 't1', token_name: 'laptop' })).toBe('Ada Lovelace via token “laptop”');
+    expect(by({})).toBe('Someone not signed in');
+    expect(describeDetails(event({ old_role: 'viewer', new_role: 'owner' }))).toBe('viewer → owner');
+    expect(describeDetails(event({ old_name: 'Lab', new_name: 'Labs' }))).toBe('from “Lab” to “Labs”');
   });
 });

@@ -12,7 +12,37 @@ const ACTIONS: Record<string, string> = {
   'provider_token.deleted': 'Removed provider token',
   'provider_token.verified': 'Checked provider token',
   'provider_token.used': 'Used provider token',
+  'user.signed_up': 'Created the account',
+  'user.logged_in': 'Signed in',
+  'user.login_failed': 'Failed sign-in',
+  'user.logged_out': 'Signed out',
+  'organization.created': 'Created organization',
+  'organization.renamed': 'Renamed organization',
+  'organization.deleted': 'Deleted organization',
+  'member.added': 'Added member',
+  'member.removed': 'Removed member',
+  'member.left': 'Left the organization',
+  'member.role_changed': 'Changed role of',
 };
+
+/** The kinds of action the log can be filtered by: each an action prefix the API takes. */
+export const ACTION_FILTERS: ReadonlyArray<{ prefix: string; label: string }> = [
+  { prefix: 'user.', label: 'Sign-ins and signup' },
+  { prefix: 'organization.', label: 'Organization' },
+  { prefix: 'member.', label: 'Members and roles' },
+  { prefix: 'invitation.', label: 'Invitations' },
+  { prefix: 'personal_access_token.', label: 'Personal access tokens' },
+  { prefix: 'provider_token.', label: 'Provider tokens' },
+];
+
+/** Who acted, as a person: "Ada Lovelace via token “laptop”" (the names they had at the time). */
+export function describeActor(event: AuditEvent): string {
+  const { user_id, name, token_id, token_name } = event.actor;
+  const token = token_id ? `token “${token_name ?? token_id}”` : null;
+  if (!user_id) return token ?? 'Someone not signed in';
+  const person = name ?? 'A deleted user';
+  return token ? `${person} via ${token}` : person;
+}
 
 export function describeAction(action: string): string {
   return ACTIONS[action] ?? action;
@@ -27,5 +57,8 @@ export function describeDetails(event: AuditEvent): string {
   if (typeof d.result === 'string') parts.push(`result ${d.result}`);
   if (typeof d.reason === 'string') parts.push(`reason ${d.reason.replaceAll('_', ' ')}`);
   if (typeof d.job_id === 'string') parts.push(`job ${d.job_id}`);
+  if (typeof d.old_name === 'string' && typeof d.new_name === 'string') parts.push(`from “${d.old_name}” to “${d.new_name}”`);
+  if (typeof d.old_role === 'string' && typeof d.new_role === 'string') parts.push(`${d.old_role} → ${d.new_role}`);
+  else if (typeof d.role === 'string') parts.push(`role ${d.role}`);
   return parts.join(' · ');
 }
