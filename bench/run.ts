@@ -2,6 +2,7 @@
 import { main as authThroughput } from './auth-throughput';
 import { main as busy } from './busy-throughput';
 import { main as cliStartup } from './cli-startup';
+import { main as revocationPropagation } from './revocation-propagation';
 import { main as simulator } from './simulator';
 import { main as verifyLatency } from './verify-latency';
 
@@ -12,6 +13,7 @@ const benches: Array<[string, () => Promise<unknown>]> = [
   ['simulator', simulator],
   ['busy', busy],
   ['cli', cliStartup],
+  ['propagation', revocationPropagation],
 ];
 for (const [name, run] of benches) {
   if (only && only !== name) continue;
