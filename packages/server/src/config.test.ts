@@ -16,6 +16,14 @@ describe('configuration', () => {
     expect(loadConfig({ ...base, QONDUIT_COOKIE_SECURE: 'true' }).cookieSecure).toBe(true);
   });
 
+  it('QONDUIT_AUTH_CACHE_TTL_MS bounds how long a verified token is cached: 10 s by default, 0 turns the cache off', () => {
+    expect(loadConfig(base).authCacheTtlMs).toBe(10_000);
+    expect(loadConfig({ ...base, QONDUIT_AUTH_CACHE_TTL_MS: '0' }).authCacheTtlMs).toBe(0);
+    expect(loadConfig({ ...base, QONDUIT_AUTH_CACHE_TTL_MS: '2500' }).authCacheTtlMs).toBe(2500);
+    expect(() => loadConfig({ ...base, QONDUIT_AUTH_CACHE_TTL_MS: '10s' })).toThrow(/QONDUIT_AUTH_CACHE_TTL_MS/);
+    expect(() => loadConfig({ ...base, QONDUIT_AUTH_CACHE_TTL_MS: '3600001' })).toThrow(/QONDUIT_AUTH_CACHE_TTL_MS/);
+  });
+
   it('QONDUIT_TRUST_PROXY takes a hop count or addresses, never "every hop"', () => {
     expect(loadConfig(base).trustProxy).toBe(false);
     expect(loadConfig({ ...base, QONDUIT_TRUST_PROXY: 'false' }).trustProxy).toBe(false);

@@ -85,6 +85,13 @@ describe('token verification', () => {
       now = 1000;
       expect(await verifier.verify(pat.token, '192.0.2.1')).toEqual({ ok: false, reason: 'revoked' });
       await verifier.close();
+      // 0: nothing is cached, every request reads the database.
+      const second = await createPat(t, ada);
+      const uncached = createTokenVerifier({ db: database.db, clock: t.clock, bus: deaf, log: silent, cacheTtlMs: 0, monotonicMs: () => now });
+      expect((await uncached.verify(second.token, '192.0.2.1')).ok).toBe(true);
+      await database.db.updateTable('personal_access_tokens').set({ revoked_at: t.clock.now().toISOString(), revoked_reason: 'user' }).where('id', '=', second.id).execute();
+      expect(await uncached.verify(second.token, '192.0.2.1')).toEqual({ ok: false, reason: 'revoked' });
+      await uncached.close();
     } finally {
       await t.close();
     }
