@@ -20,6 +20,9 @@ import { registerKeysRetire } from './commands/keys-retire';
 import { registerKeysRewrap } from './commands/keys-rewrap';
 import { registerKeysRotate } from './commands/keys-rotate';
 import { registerKeysStatus } from './commands/keys-status';
+import { registerInvitationsAccept } from './commands/invitations-accept';
+import { registerInvitationsDecline } from './commands/invitations-decline';
+import { registerInvitationsList } from './commands/invitations-list';
 import { registerMembersAdd } from './commands/members-add';
 import { registerMembersList } from './commands/members-list';
 import { registerMembersRemove } from './commands/members-remove';
@@ -175,11 +178,16 @@ export function buildProgram(ctx: CommandContext): Command {
     registerOrgsRename(orgs, ctx);
     registerOrgsDelete(orgs, ctx);
   } });
-  noun(base, 'members', "Manage an organization's members and roles", GROUPS.account, ['qonduit members add grace@example.com --role maintainer --org "Grace Labs"', 'qonduit members list --org "Grace Labs"'], { nouns, fill: (members) => {
+  noun(base, 'members', "Manage an organization's members and roles (add invites)", GROUPS.account, ['qonduit members add grace@example.com --role maintainer --org "Grace Labs"', 'qonduit members list --org "Grace Labs"'], { nouns, fill: (members) => {
     registerMembersList(members, ctx);
     registerMembersAdd(members, ctx);
     registerMembersSetRole(members, ctx);
     registerMembersRemove(members, ctx);
+  } });
+  noun(base, 'invitations', 'See and answer invitations to organizations', GROUPS.account, ['qonduit invitations list', 'qonduit invitations accept "Grace Labs"'], { nouns, fill: (invitations) => {
+    registerInvitationsList(invitations, ctx);
+    registerInvitationsAccept(invitations, ctx);
+    registerInvitationsDecline(invitations, ctx);
   } });
   program.commandsGroup(GROUPS.account);
   registerAuditList(base, ctx);

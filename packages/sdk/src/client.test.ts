@@ -9,7 +9,7 @@ import {
   QonduitError,
   ValidationError,
 } from './errors';
-import { startTestServer } from '@qonduit/testing';
+import { addMember, startTestServer } from '@qonduit/testing';
 import type { TestServer, TestUser } from '@qonduit/testing';
 
 // The SDK against a real server listening on 127.0.0.1: every call crosses HTTP as in production.
@@ -118,12 +118,16 @@ describe('the SDK with a personal access token', () => {
 });
 
 describe('organizations through the SDK', () => {
-  it('creates an organization, adds and re-roles a member, and keeps the last owner', async () => {
+  it('creates an organization, invites a member who accepts, re-roles them, and keeps the last owner', async () => {
     const grace = await ada.session.orgs.create({ name: 'Grace Labs' });
     expect(grace.role).toBe('owner');
     const bob = await server.signUp({ name: 'Bob' });
-    const member = await qonduit.orgs.members.add(grace.id, { email: bob.email, role: 'viewer' });
-    expect(member).toMatchObject({ user_id: bob.id, role: 'viewer' });
+    const { invitation } = await qonduit.orgs.members.add(grace.id, { email: bob.email, role: 'viewer' });
+    expect(invitation).toMatchObject({ email: bob.email, role: 'viewer', status: 'pending' });
+    expect((await qonduit.orgs.invitations.list(grace.id)).items.map((i) => i.id)).toEqual([invitation.id]);
+    const mine = await bob.session.user.invitations.list();
+    expect(mine.items).toMatchObject([{ id: invitation.id, organization: { id: grace.id, name: 'Grace Labs' }, role: 'viewer', invited_by: { name: 'Ada Lovelace' } }]);
+    expect(await bob.session.user.invitations.accept(invitation.id)).toMatchObject({ id: grace.id, role: 'viewer' });
     expect((await qonduit.orgs.members.setRole(grace.id, bob.id, 'maintainer')).role).toBe('maintainer');
     const names: string[] = [];
     for await (const m of qonduit.orgs.members.iterate(grace.id)) names.push(m.name);
@@ -133,6 +137,18 @@ describe('organizations through the SDK', () => {
     await qonduit.orgs.members.remove(grace.id, bob.id);
     await qonduit.orgs.delete(grace.id);
     expect(await caught(qonduit.orgs.get(grace.id))).toBeInstanceOf(NotFoundError);
+  });
+
+  it('a declined or revoked invitation cannot be accepted: NotFoundError', async () => {
+    const lab = await qonduit.orgs.create({ name: 'Invite Lab' });
+    const carol = await server.signUp({ name: 'Carol' });
+    const first = (await qonduit.orgs.members.add(lab.id, { email: carol.email, role: 'viewer' })).invitation;
+    await carol.session.user.invitations.decline(first.id);
+    expect(await caught(carol.session.user.invitations.accept(first.id))).toBeInstanceOf(NotFoundError);
+    const second = (await qonduit.orgs.members.add(lab.id, { email: carol.email, role: 'viewer' })).invitation;
+    await qonduit.orgs.invitations.revoke(lab.id, second.id);
+    expect(await caught(carol.session.user.invitations.accept(second.id))).toBeInstanceOf(NotFoundError);
+    expect((await carol.session.user.invitations.list()).items).toEqual([]);
   });
 
   it('two clients for two organizations in one process keep their own organization', async () => {
@@ -153,7 +169,7 @@ describe('organizations through the SDK', () => {
 
     // The server checks the header: once Ada no longer belongs to B, only B's client is refused.
     const bob = await server.signUp({ name: 'Bob B' });
-    await qonduit.orgs.members.add(b.id, { email: bob.email, role: 'owner' });
+    await addMember(ada, b.id, bob, 'owner');
     await qonduit.orgs.members.remove(b.id, ada.id);
     expect(await caught(forB.user.get())).toBeInstanceOf(PermissionError);
     expect((await forA.user.get()).id).toBe(ada.id);
@@ -181,7 +197,7 @@ describe('provider tokens and audit through the SDK', () => {
     const org = await qonduit.orgs.create({ name: 'Providers Inc' });
     await qonduit.providerTokens.set('ionq', { api_key: IONQ_KEY }, { org: org.id });
     const viewer = await server.signUp({ name: 'Vera Viewer' });
-    await qonduit.orgs.members.add(org.id, { email: viewer.email, role: 'viewer' });
+    await addMember(ada, org.id, viewer, 'viewer');
     const vera = server.client({ token: (await viewer.createToken()).token });
     expect((await vera.providerTokens.list({ org: org.id })).map((t) => t.provider)).toEqual(['ionq']);
     const err = await caught(vera.providerTokens.set('ionq', { api_key: IONQ_KEY }, { org: org.id }));

@@ -17,11 +17,16 @@ import type {
   CreateTokenRequest,
   Credentials,
   LoginRequest,
+  InviteResult,
   Member,
   MemberPage,
+  MyInvitation,
+  MyInvitationPage,
   NewToken,
   Organization,
   OrganizationPage,
+  OrgInvitation,
+  OrgInvitationPage,
   PageQuery,
   Provider,
   ProviderToken,
@@ -155,8 +160,22 @@ function createAuthApi(request: Transport) {
 }
 
 function createUserApi(request: Transport) {
+  const listInvitations = (query: PageQuery = {}, options?: RequestOptions) =>
+    request<MyInvitationPage>({ method: 'GET', path: '/api/v1/user/invitations', query: { ...query } }, options);
   return {
     get: (options?: RequestOptions) => request<User>({ method: 'GET', path: '/api/v1/user' }, options),
+    /** Invitations to organizations addressed to your e-mail, still open. */
+    invitations: {
+      list: listInvitations,
+      iterate: (options?: RequestOptions): AsyncGenerator<MyInvitation> =>
+        paginate((cursor) => listInvitations(cursor ? { cursor } : {}, options)),
+      /** Joins the organization in the invited role; accepting again answers the same. */
+      accept: (id: string, options?: RequestOptions) =>
+        request<Organization>({ method: 'POST', path: `/api/v1/user/invitations/${enc(id)}/accept` }, options),
+      decline: async (id: string, options?: RequestOptions) => {
+        await request<unknown>({ method: 'POST', path: `/api/v1/user/invitations/${enc(id)}/decline` }, options);
+      },
+    },
   };
 }
 
@@ -194,6 +213,8 @@ function createOrgsApi(request: Transport) {
     request<OrganizationPage>({ method: 'GET', path: '/api/v1/orgs', query: { ...query } }, options);
   const listMembers = (org: string, query: PageQuery = {}, options?: RequestOptions) =>
     request<MemberPage>({ method: 'GET', path: `${base(org)}/members`, query: { ...query } }, options);
+  const listInvitations = (org: string, query: PageQuery = {}, options?: RequestOptions) =>
+    request<OrgInvitationPage>({ method: 'GET', path: `${base(org)}/invitations`, query: { ...query } }, options);
   return {
     list,
     iterate: (options?: RequestOptions): AsyncGenerator<Organization> => paginate((cursor) => list(cursor ? { cursor } : {}, options)),
@@ -209,12 +230,25 @@ function createOrgsApi(request: Transport) {
       list: listMembers,
       iterate: (org: string, options?: RequestOptions): AsyncGenerator<Member> =>
         paginate((cursor) => listMembers(org, cursor ? { cursor } : {}, options)),
+      /**
+       * Invites someone by e-mail; they become a member when they accept. The answer is the
+       * same whether or not the e-mail has an account.
+       */
       add: (org: string, body: AddMemberRequest, options?: RequestOptions) =>
-        request<Member>({ method: 'POST', path: `${base(org)}/members`, body }, options),
+        request<InviteResult>({ method: 'POST', path: `${base(org)}/members`, body }, options),
       setRole: (org: string, userId: string, role: Role, options?: RequestOptions) =>
         request<Member>({ method: 'PATCH', path: `${base(org)}/members/${enc(userId)}`, body: { role } }, options),
       remove: async (org: string, userId: string, options?: RequestOptions) => {
         await request<unknown>({ method: 'DELETE', path: `${base(org)}/members/${enc(userId)}` }, options);
+      },
+    },
+    /** The organization's open invitations (pending or expired); owners revoke them. */
+    invitations: {
+      list: listInvitations,
+      iterate: (org: string, options?: RequestOptions): AsyncGenerator<OrgInvitation> =>
+        paginate((cursor) => listInvitations(org, cursor ? { cursor } : {}, options)),
+      revoke: async (org: string, id: string, options?: RequestOptions) => {
+        await request<unknown>({ method: 'DELETE', path: `${base(org)}/invitations/${enc(id)}` }, options);
       },
     },
   };

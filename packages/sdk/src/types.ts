@@ -31,6 +31,12 @@ export type Member = Static<typeof C.MemberResponse>;
 export type MemberPage = PageOf<typeof C.MemberResponse>;
 export type AddMemberRequest = Static<typeof C.AddMemberBody>;
 export type UpdateMemberRequest = Static<typeof C.UpdateMemberBody>;
+export type Invitation = Static<typeof C.InvitationSummary>;
+export type InviteResult = Static<typeof C.InviteResponse>;
+export type OrgInvitation = Static<typeof C.OrgInvitation>;
+export type OrgInvitationPage = PageOf<typeof C.OrgInvitation>;
+export type MyInvitation = Static<typeof C.MyInvitation>;
+export type MyInvitationPage = PageOf<typeof C.MyInvitation>;
 export type Account = Static<typeof C.MyAccount>;
 
 export type AuditEvent = Static<typeof C.AuditEventResponse>;

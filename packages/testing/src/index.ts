@@ -3,5 +3,6 @@
 // contract alone and ships no server.
 export { startTestServer, testMasterKeyring } from './test-server';
 export type { TestServer, TestServerOptions, TestUser } from './test-server';
+export { addMember } from './members';
 export { fakeBackend, startFakeQuantumServer } from './fake-quantum-server';
 export type { FakeJobScript, FakeQuantumServer, RecordedRequest } from './fake-quantum-server';

@@ -95,6 +95,8 @@ describe('qonduit provider-tokens', () => {
   it("a viewer cannot replace the organization's token: exit 4 and the message names the role", async () => {
     const vera = await server.signUp({ name: 'Vera Viewer' });
     expect((await machine.run(['members', 'add', vera.email, '--org', org])).code).toBe(EXIT.ok);
+    const asVera = { env: { QONDUIT_TOKEN: (await vera.createToken()).token } };
+    expect((await machine.run(['invitations', 'accept', 'Grace Labs'], asVera)).code).toBe(EXIT.ok);
     const run = await machine.run(['provider-tokens', 'set', 'ionq', '--org', org], {
       stdin: IONQ_KEY,
       env: { QONDUIT_TOKEN: (await vera.createToken()).token },
@@ -114,8 +116,14 @@ describe('qonduit orgs, members and audit', () => {
   it('adds a member, changes the role, lists and removes them; the last owner stays', async () => {
     const grace = await server.signUp({ name: 'Grace Hopper' });
     expect((await machine.run(['members', 'add', grace.email, '--role', 'maintainer', '--org', 'Grace Labs'])).stderr).toContain(
-      `Added Grace Hopper <${grace.email}> to Grace Labs as maintainer`,
+      `Invited ${grace.email} to Grace Labs as maintainer`,
     );
+    // Not a member until she accepts.
+    expect((await machine.run(['members', 'list', '--org', org])).stdout).not.toContain('Grace Hopper');
+    expect((await machine.run(['invitations', 'list', '--org', org])).stdout).toMatch(new RegExp(`${grace.email.replace(/\./g, '\\.')} +maintainer +pending`));
+    const asGrace = { env: { QONDUIT_TOKEN: (await grace.createToken()).token } };
+    expect((await machine.run(['invitations', 'list'], asGrace)).stdout).toMatch(/Grace Labs +maintainer +Ada Lovelace/);
+    expect((await machine.run(['invitations', 'accept', 'Grace Labs'], asGrace)).stderr).toContain('✓ You are now maintainer of Grace Labs');
     expect((await machine.run(['members', 'set-role', grace.email, 'owner', '--org', org])).stderr).toContain('Grace Hopper is now owner of Grace Labs');
     const list = await machine.run(['members', 'list', '--org', org]);
     expect(list.stdout).toMatch(/Grace Hopper +\S+ +owner/);
@@ -123,6 +131,20 @@ describe('qonduit orgs, members and audit', () => {
     const last = await machine.run(['members', 'remove', ada.email, '--org', org]);
     expect(last.code).toBe(EXIT.failure);
     expect((await machine.run(['members', 'set-role', ada.email, 'chief', '--org', org])).code).toBe(EXIT.usage);
+  });
+
+  it('declines an invitation by the organization name; an unknown one is a usage error', async () => {
+    const dan = await server.signUp({ name: 'Dan Decliner' });
+    const asDan = { env: { QONDUIT_TOKEN: (await dan.createToken()).token } };
+    expect((await machine.run(['invitations', 'list'], asDan)).stderr).toContain('No pending invitations.');
+    expect((await machine.run(['members', 'add', dan.email, '--org', org])).code).toBe(EXIT.ok);
+    const json = JSON.parse((await machine.run(['invitations', 'list', '--json'], asDan)).stdout) as Array<{ organization: { name: string } }>;
+    expect(json.map((i) => i.organization.name)).toEqual(['Grace Labs']);
+    expect((await machine.run(['invitations', 'decline', 'grace labs'], asDan)).stderr).toContain('✓ Declined the invitation to Grace Labs');
+    const again = await machine.run(['invitations', 'accept', 'Grace Labs'], asDan);
+    expect(again.code).toBe(EXIT.usage);
+    expect(again.stderr).toContain('no pending invitation Grace Labs');
+    expect((await machine.run(['members', 'list', '--org', org])).stdout).not.toContain('Dan Decliner');
   });
 
   it('members without an organization is a usage error that says how to name one', async () => {

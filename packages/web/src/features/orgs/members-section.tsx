@@ -1,5 +1,5 @@
 import { ROLES } from '@qonduit/sdk';
-import type { Member, Role } from '@qonduit/sdk';
+import type { Member, OrgInvitation, Role } from '@qonduit/sdk';
 import { useState } from 'react';
 import { PATHS } from '../../app/paths';
 import { navigate } from '../../app/router';
@@ -9,6 +9,7 @@ import { Badge, ErrorAlert, Loading, Section, Time } from '../../shared/ui';
 import { roleFrom } from '../../shared/roles';
 import { useAction, useLoad } from '../../shared/use-async';
 import { AddMemberForm } from './add-member-form';
+import { OrgInvitations } from './org-invitations';
 
 interface Props {
   orgId: string;
@@ -21,6 +22,11 @@ export function MembersSection({ orgId, orgName, role }: Props) {
   const members = useLoad(async (signal) => {
     const all: Member[] = [];
     for await (const member of client.orgs.members.iterate(orgId, { signal })) all.push(member);
+    return all;
+  }, [client, orgId]);
+  const invitations = useLoad(async (signal) => {
+    const all: OrgInvitation[] = [];
+    for await (const invitation of client.orgs.invitations.iterate(orgId, { signal })) all.push(invitation);
     return all;
   }, [client, orgId]);
   const change = useAction();
@@ -37,7 +43,7 @@ export function MembersSection({ orgId, orgName, role }: Props) {
   const leaving = removing?.user_id === user.id;
 
   return (
-    <Section title="Members" description={isOwner ? 'Owners add members, change roles and remove members.' : 'Only owners manage members and roles.'}>
+    <Section title="Members" description={isOwner ? 'Owners invite members, change roles and remove members.' : 'Only owners manage members and roles.'}>
       <ErrorAlert error={members.error} />
       <ErrorAlert error={change.error} context={{ subject: 'This member' }} />
       {members.data ? (
@@ -106,7 +112,17 @@ export function MembersSection({ orgId, orgName, role }: Props) {
       ) : (
         !members.error && <Loading />
       )}
-      {isOwner && <AddMemberForm orgId={orgId} onAdded={(m) => members.update((list) => [...(list ?? []), m])} />}
+      <ErrorAlert error={invitations.error} />
+      {invitations.data && (
+        <OrgInvitations
+          orgId={orgId}
+          orgName={orgName}
+          isOwner={isOwner}
+          invitations={invitations.data}
+          onRevoked={(id) => invitations.update((list) => list?.filter((i) => i.id !== id))}
+        />
+      )}
+      {isOwner && <AddMemberForm orgId={orgId} onInvited={() => invitations.reload()} />}
 
       {removing && (
         <ConfirmDialog

@@ -6,6 +6,7 @@ import { useSession } from '../../app/session';
 import { fieldErrors } from '../../shared/errors';
 import { Badge, ErrorAlert, Field, PageHeader, Section } from '../../shared/ui';
 import { useAction } from '../../shared/use-async';
+import { MyInvitations } from './my-invitations';
 
 export function OrganizationsPage() {
   const { accounts } = useSession();
@@ -16,6 +17,7 @@ export function OrganizationsPage() {
         title="Organizations"
         description="An organization shares provider access tokens and jobs among its members. Owners manage members and roles; maintainers change the organization's provider tokens; viewers run jobs with them."
       />
+      <MyInvitations />
       <Section title="Your organizations">
         {orgs.length === 0 ? (
           <p className="empty">You are not a member of any organization yet.</p>
