@@ -23,6 +23,7 @@ import { registerKeysStatus } from './commands/keys-status';
 import { registerInvitationsAccept } from './commands/invitations-accept';
 import { registerInvitationsDecline } from './commands/invitations-decline';
 import { registerInvitationsList } from './commands/invitations-list';
+import { registerInvitationsRevoke } from './commands/invitations-revoke';
 import { registerMembersAdd } from './commands/members-add';
 import { registerMembersList } from './commands/members-list';
 import { registerMembersRemove } from './commands/members-remove';
@@ -188,6 +189,7 @@ export function buildProgram(ctx: CommandContext): Command {
     registerInvitationsList(invitations, ctx);
     registerInvitationsAccept(invitations, ctx);
     registerInvitationsDecline(invitations, ctx);
+    registerInvitationsRevoke(invitations, ctx);
   } });
   program.commandsGroup(GROUPS.account);
   registerAuditList(base, ctx);

@@ -145,6 +145,11 @@ describe('qonduit orgs, members and audit', () => {
     expect(again.code).toBe(EXIT.usage);
     expect(again.stderr).toContain('no pending invitation Grace Labs');
     expect((await machine.run(['members', 'list', '--org', org])).stdout).not.toContain('Dan Decliner');
+
+    expect((await machine.run(['members', 'add', dan.email, '--org', org])).code).toBe(EXIT.ok);
+    expect((await machine.run(['invitations', 'revoke', dan.email, '--org', org])).stderr).toContain(`✓ Revoked the invitation of ${dan.email} to Grace Labs`);
+    expect((await machine.run(['invitations', 'list', '--json'], asDan)).stdout.trim()).toBe('[]');
+    expect((await machine.run(['invitations', 'revoke', dan.email, '--org', org])).code).toBe(EXIT.usage);
   });
 
   it('members without an organization is a usage error that says how to name one', async () => {
