@@ -23,6 +23,10 @@ const ACTIONS: Record<string, string> = {
   'member.removed': 'Removed member',
   'member.left': 'Left the organization',
   'member.role_changed': 'Changed role of',
+  'invitation.created': 'Invited',
+  'invitation.revoked': 'Revoked the invitation of',
+  'invitation.accepted': 'Accepted the invitation',
+  'invitation.declined': 'Declined the invitation',
 };
 
 /** The kinds of action the log can be filtered by: each an action prefix the API takes. */
