@@ -75,11 +75,24 @@ export async function migrateToLatest(db: Kysely<Database>, schema?: string): Pr
     // several schemas in one database (tests, tenants) it must be this one.
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const result = await migrator.migrateToLatest();
+  let result = await migrator.migrateToLatest();
+  // Kysely's migrator looks for its tables by listing every schema's tables, checking each
+  // schema's privileges by name: a schema another process drops meanwhile (tests, tenants
+  // removed) fails that listing with invalid_schema_name. Listing again no longer sees it.
+  for (let attempt = 1; attempt < 5 && isOtherSchemaDropped(result.error, schema); attempt++) {
+    await new Promise((r) => setTimeout(r, 20 * attempt));
+    result = await migrator.migrateToLatest();
+  }
   if (result.error) {
     throw new Error('database migration failed', { cause: result.error });
   }
   return result;
+}
+
+function isOtherSchemaDropped(error: unknown, ours: string | undefined): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === '3F000' && typeof message === 'string' && (ours === undefined || !message.includes(`"${ours}"`));
 }
 
 function isPostgres(db: Kysely<Database>): boolean {
