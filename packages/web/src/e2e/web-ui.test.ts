@@ -192,7 +192,7 @@ describe.skipIf(!hasChromium && !ci)('web UI end to end (Chromium)', () => {
     const veraPage = await openPage();
     await signIn(veraPage, vera.email);
     // She joins by accepting the invitation, on the organizations page.
-    await veraPage.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Organizations' }).click();
+    await veraPage.goto('/settings/organizations');
     await veraPage.getByRole('button', { name: `Accept the invitation to ${ORG}` }).click();
     await heading(veraPage, `${ORG} settings`);
     await veraPage.getByLabel('Account').selectOption({ label: `${ORG} (viewer)` });
