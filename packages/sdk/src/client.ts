@@ -9,6 +9,7 @@ import type {
   AddMemberRequest,
   AuditEvent,
   AuditEventPage,
+  AuditEventQuery,
   Authorization,
   Backend,
   BackendQuery,
@@ -288,16 +289,20 @@ function createProviderTokensApi(request: Transport) {
   };
 }
 
-/** Audit events, newest first: your account's, or an organization's with `{ org }` (owners and maintainers). */
+/**
+ * Audit events, newest first: your account's, or an organization's with `{ org }` (every member).
+ * Filters: `actor` (a user id), `action` (one action, or a prefix ending in a dot: `member.`),
+ * `since` (inclusive) and `until` (exclusive), each a date or a date-time.
+ */
 function createAuditApi(request: Transport) {
-  const list = (query: PageQuery & OrgOption = {}, options?: RequestOptions) => {
-    const { org, ...page } = query;
+  const list = (query: AuditEventQuery & OrgOption = {}, options?: RequestOptions) => {
+    const { org, ...filters } = query;
     const path = org ? `/api/v1/orgs/${enc(org)}/audit-events` : '/api/v1/user/audit-events';
-    return request<AuditEventPage>({ method: 'GET', path, query: { ...page } }, options);
+    return request<AuditEventPage>({ method: 'GET', path, query: { ...filters } }, options);
   };
   return {
     list,
-    iterate: (where: OrgOption = {}, options?: RequestOptions): AsyncGenerator<AuditEvent> =>
+    iterate: (where: Omit<AuditEventQuery, 'cursor'> & OrgOption = {}, options?: RequestOptions): AsyncGenerator<AuditEvent> =>
       paginate((cursor) => list({ ...where, ...(cursor ? { cursor } : {}) }, options)),
   };
 }

@@ -41,6 +41,7 @@ export type Account = Static<typeof C.MyAccount>;
 
 export type AuditEvent = Static<typeof C.AuditEventResponse>;
 export type AuditEventPage = PageOf<typeof C.AuditEventResponse>;
+export type AuditEventQuery = Static<typeof C.AuditEventQuery>;
 
 export type Provider = Static<typeof C.ProviderResponse>;
 export type ProviderToken = Static<typeof C.ProviderTokenResponse>;
