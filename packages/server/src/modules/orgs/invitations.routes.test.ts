@@ -99,6 +99,21 @@ describe('inviting by e-mail tells nobody whether the e-mail has an account', ()
     expect((await vic.request({ method: 'GET', url: `/api/v1/orgs/${org}` })).statusCode).toBe(404);
   });
 
+  it('two invitations of one e-mail at once leave one pending invitation; two accepts at once, one membership', async () => {
+    const ada = await signUp(t);
+    const vic = await signUp(t, 'Vic');
+    const org = await createOrg(ada);
+    const invited = await Promise.all([invite(ada, org, vic.email), invite(ada, org, vic.email.toUpperCase())]);
+    expect(invited.map((r) => r.statusCode)).toEqual([202, 202]);
+    const ids = invited.map((r) => r.json<{ invitation: { id: string } }>().invitation.id);
+    expect(ids[0]).toBe(ids[1]);
+    const id = ids[0] ?? '';
+    const accepted = await Promise.all([accept(vic, id), accept(vic, id)]);
+    expect(accepted.map((r) => r.statusCode)).toEqual([200, 200]);
+    expect(await t.db.selectFrom('memberships').select('user_id').where('organization_id', '=', org).where('user_id', '=', vic.userId).execute()).toHaveLength(1);
+    expect((await auditActions(org)).filter((a) => a === 'member.added')).toHaveLength(1);
+  });
+
   it("answers 404 to someone accepting or declining another person's invitation, exactly as for a missing one", async () => {
     const ada = await signUp(t);
     const vic = await signUp(t, 'Vic');
