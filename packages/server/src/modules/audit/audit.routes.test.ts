@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { browserFrom, createPat, createTestApp, signUp, withToken } from '../../test/harness';
+import { addMember, browserFrom, createPat, createTestApp, signUp, withToken } from '../../test/harness';
 import type { Browser, TestApp } from '../../test/harness';
 
 interface Event {
@@ -133,6 +133,18 @@ describe("access changes of an organization, in its log, with the person and the
       target: { type: 'user', id: grace.userId, name: 'Grace Hopper' },
       details: { old_role: 'viewer', new_role: 'maintainer' },
     });
+  });
+
+  it('a member who joins by accepting an invitation is recorded once as member.added, by name', async () => {
+    const ada = await signUp(t, 'Ada Lovelace');
+    const grace = await signUp(t, 'Grace Hopper');
+    const laptop = await createPat(t, ada, { name: 'laptop' });
+    const org = await orgOf(laptop);
+    await addMember(ada, org, grace, 'maintainer');
+    const added = await events(ada, `/api/v1/orgs/${org}/audit-events?action=member.added`);
+    expect(added).toMatchObject([{ actor: { user_id: grace.userId, name: 'Grace Hopper', token_id: null }, target: { id: grace.userId, name: 'Grace Hopper' }, details: { role: 'maintainer' } }]);
+    const invited = await events(ada, `/api/v1/orgs/${org}/audit-events?action=invitation.created`);
+    expect(invited).toMatchObject([{ actor: { user_id: ada.userId, name: 'Ada Lovelace', token_id: null } }]);
   });
 
   it('removing a member records member.removed; leaving records member.left', async () => {
