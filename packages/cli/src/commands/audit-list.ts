@@ -70,7 +70,7 @@ export function registerAuditList(program: Command, ctx: CommandContext): void {
       examples(
         'qonduit audit',
         'qonduit audit list --org "Grace Labs" --action member. --since 7d',
-        'qonduit audit list --actor me --action user.login_failed --json',
+        'qonduit audit list --action user.login_failed --since 2026-11-01 --json',
       ),
     )
     .action(async (opts) => {
