@@ -24,7 +24,7 @@ export interface FakeAqt extends FakeServer {
 
 const WORKSPACES: Record<string, Array<{ id: string; name: string; type: 'simulator' | 'device' }>> = {
   default: [
-    { id: 'simulator', name: 'Simulator without noise', type: 'simulator' },
+    { id: 'simulator_noise', name: 'Simulator with noise', type: 'simulator' },
     { id: 'ibex', name: 'IBEX', type: 'device' },
   ],
 };

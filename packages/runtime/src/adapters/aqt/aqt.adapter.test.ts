@@ -43,8 +43,8 @@ describe('AQT adapter', () => {
   });
 
   it('runs a Bell circuit in R/RXX gates: counts only on 00 and 11 summing to shots', async () => {
-    const { providerJobId } = await adapter.submit(bellJob('default/simulator', 400), credential, ctx());
-    expect(fake.requests.at(-1)?.path).toBe('/api/v1/submit/default/simulator');
+    const { providerJobId } = await adapter.submit(bellJob('default/simulator_noise', 400), credential, ctx());
+    expect(fake.requests.at(-1)?.path).toBe('/api/v1/submit/default/simulator_noise');
     expect(await pollUntilDone(adapter, providerJobId, credential, ctx())).toBe('COMPLETED');
     const { counts } = await adapter.result(providerJobId, { qubits: 2, shots: 400 }, credential, ctx());
     expect(Object.keys(counts).sort()).toEqual(['00', '11']);
@@ -54,7 +54,7 @@ describe('AQT adapter', () => {
   it('puts qubit 0 rightmost in the counts', async () => {
     const job = jobFromQasm(
       'OPENQASM 3.0;\ninclude "stdgates.inc";\nqubit[3] q;\nx q[0];\n',
-      'default/simulator',
+      'default/simulator_noise',
       8,
     );
     const { providerJobId } = await adapter.submit(job, credential, ctx());
@@ -65,7 +65,7 @@ describe('AQT adapter', () => {
   });
 
   it('cancels with DELETE /jobs/{id}', async () => {
-    const { providerJobId } = await adapter.submit(bellJob('default/simulator'), credential, ctx());
+    const { providerJobId } = await adapter.submit(bellJob('default/simulator_noise'), credential, ctx());
     await adapter.cancel(providerJobId, credential, ctx());
     expect(fake.requests.at(-1)).toMatchObject({ method: 'DELETE', path: `/api/v1/jobs/${providerJobId}` });
     await expect(adapter.poll(providerJobId, credential, ctx())).resolves.toEqual({ status: 'CANCELLED' });
@@ -87,7 +87,7 @@ describe('AQT adapter', () => {
 
   it('refuses more shots than AQT runs, with a message that says why', async () => {
     const error = await adapter
-      .submit(bellJob('default/simulator', 5000), credential, ctx())
+      .submit(bellJob('default/simulator_noise', 5000), credential, ctx())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).message).toContain('2000');

@@ -1,6 +1,6 @@
 import { systemClock } from '@qonduit/core';
-import { closedPortUrl, startFakeBraket, startFakeIbm, startFakeIonq } from '@qonduit/runtime/testing';
-import type { FakeBraket, FakeIbm, FakeIonq } from '@qonduit/runtime/testing';
+import { closedPortUrl, startFakeAqt, startFakeBraket, startFakeIbm, startFakeIonq, startFakeIqm } from '@qonduit/runtime/testing';
+import type { FakeAqt, FakeBraket, FakeIbm, FakeIonq, FakeIqm } from '@qonduit/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createPat, createTestApp, signUp, withToken } from '../../test/harness';
 import type { Browser, TestApp } from '../../test/harness';
@@ -10,6 +10,8 @@ const IONQ_ORG_KEY = 'OrgIonQKey0123456789abcdefghijkl';
 const IONQ_USER_KEY = 'UsrIonQKey0123456789abcdefghijkl';
 const IBM_KEY = 'ibmApiKey_0123456789-abcdefghijklmnopqrstuvw';
 const IBM_CRN = 'crn:v1:bluemix:public:quantum-computing:us-east:a/0123456789abcdef0123456789abcdef:01234567-89ab-cdef-0123-456789abcdef::';
+const AQT_TOKEN = 'OrgAqtToken0123456789abcdefghijk';
+const IQM_TOKEN = 'OrgIqmToken0123456789abcdefghijk';
 const AWS = {
   access_key_id: 'AKIAIOSFODNN7EXAMPLE',
   secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
@@ -21,6 +23,8 @@ let t: TestApp;
 let ionq: FakeIonq;
 let ibm: FakeIbm;
 let braket: FakeBraket;
+let aqt: FakeAqt;
+let iqm: FakeIqm;
 let owner: Browser;
 let maintainer: Browser;
 let viewer: Browser;
@@ -31,6 +35,8 @@ beforeAll(async () => {
   ionq = await startFakeIonq({ apiKey: IONQ_ORG_KEY });
   ibm = await startFakeIbm({ apiKey: IBM_KEY, crn: IBM_CRN });
   braket = await startFakeBraket({ accessKeyId: AWS.access_key_id, secretAccessKey: AWS.secret_access_key, region: AWS.region });
+  aqt = await startFakeAqt({ token: AQT_TOKEN, pollsUntilDone: 1 });
+  iqm = await startFakeIqm({ token: IQM_TOKEN, pollsUntilDone: 1 });
   t = await createTestApp(
     { clock: systemClock },
     {
@@ -39,6 +45,8 @@ beforeAll(async () => {
       QONDUIT_PROVIDER_IBM_IAM_URL: ibm.iamUrl,
       QONDUIT_PROVIDER_AWS_BRAKET_URL: braket.url,
       QONDUIT_PROVIDER_AWS_BRAKET_S3_URL: braket.s3Url,
+      QONDUIT_PROVIDER_AQT_URL: aqt.url,
+      QONDUIT_PROVIDER_IQM_URL: iqm.url,
       QONDUIT_WORKER_INTERVAL_MS: '25',
     },
   );
@@ -53,7 +61,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
-  await Promise.all([ionq.close(), ibm.close(), braket.close()]);
+  await Promise.all([ionq.close(), ibm.close(), braket.close(), aqt.close(), iqm.close()]);
 });
 
 const asViewer = (org = true) => withToken(viewerToken, org ? { 'x-organizationid': orgId } : {});
@@ -157,6 +165,19 @@ describe('jobs that spend provider access tokens', () => {
     expect(braket.requests.every((r) => (r.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/'))).toBe(true);
     expect(JSON.stringify(braket.requests)).not.toContain(AWS.secret_access_key);
     expectBell((await t.request({ method: 'GET', url: `/quantum/jobs/${id}/result`, headers: asViewer() })).json<{ counts: Record<string, number> }>().counts, 400);
+  });
+
+  it.each([
+    ['aqt', 'aqt.simulator', { token: AQT_TOKEN }, () => aqt.jobs.size],
+    ['iqm', 'iqm.garnet', { token: IQM_TOKEN }, () => iqm.jobs.size],
+  ] as const)("runs on %s's catalog backend %s with the organization's token", async (provider, backend, credentials, created) => {
+    await owner.request({ method: 'PUT', url: `/api/v1/orgs/${orgId}/provider-tokens/${provider}`, payload: { credentials } });
+    const res = await submit(asViewer(), { backend_id: backend, shots: 300 });
+    expect(res.statusCode).toBe(201);
+    const id = res.json<{ id: string }>().id;
+    expect(await waitForFinal(asViewer(), id)).toMatchObject({ status: 'COMPLETED', token_source: 'organization' });
+    expect(created()).toBe(1);
+    expectBell((await t.request({ method: 'GET', url: `/quantum/jobs/${id}/result`, headers: asViewer() })).json<{ counts: Record<string, number> }>().counts, 300);
   });
 });
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pg from 'pg';
-import { startFakeBraket, startFakeIonq } from '@qonduit/runtime/testing';
+import { startFakeBraket, startFakeIonq, startFakeIqm } from '@qonduit/runtime/testing';
 import type { FakeServer } from '@qonduit/runtime/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 const BELL = 'OPENQASM 3.0;\nqubit[2] q;\nbit[2] c;\nh q[0];\ncx q[0], q[1];\nc = measure q;\n';
 const MAIN = path.resolve(import.meta.dirname, '../../main.ts');
 const IONQ_KEY = 'CrashIonQKey0123456789abcdefghij';
+const IQM_TOKEN = 'CrashIqmToken0123456789abcdefghij';
 const AWS = { access_key_id: 'AKIAIOSFODNN7EXAMPLE', secret_access_key: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', region: 'us-east-1', s3_bucket: 'amazon-braket-qonduit-results' };
 
 function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
@@ -166,6 +167,25 @@ describe('a server killed between the provider accepting a job and recording its
       expect(ionq.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     } finally {
       await ionq.close();
+    }
+  });
+  it('fails the IQM job as unknown instead of submitting again, since IQM offers neither an idempotency token nor a lookup', { timeout: 120_000 }, async () => {
+    const iqm = await startFakeIqm({ token: IQM_TOKEN, pollsUntilDone: 1 });
+    try {
+      const { final } = await crashAfterAccept({
+        fake: iqm,
+        providerEnv: { QONDUIT_PROVIDER_IQM_URL: iqm.url },
+        provider: 'iqm',
+        credentials: { token: IQM_TOKEN },
+        backend: 'iqm.garnet',
+        created: () => iqm.jobs.size,
+      });
+      expect(final.status).toBe('FAILED');
+      expect(String(final.error_message)).toMatch(/lost the answer to this job's submission .* not submitted again/);
+      expect(iqm.jobs.size).toBe(1);
+      expect(iqm.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    } finally {
+      await iqm.close();
     }
   });
 });
