@@ -2,7 +2,6 @@ import type { AuditEventTable } from './tables/audit-event.table';
 import type { InvitationTable } from './tables/invitation.table';
 import type { JobAccountTurnTable } from './tables/job-account-turn.table';
 import type { JobTable } from './tables/job.table';
-import type { LoginFailureTable } from './tables/login-failure.table';
 import type { MembershipTable } from './tables/membership.table';
 import type { OrganizationTable } from './tables/organization.table';
 import type { SessionTable } from './tables/session.table';
@@ -16,7 +15,6 @@ export interface Database {
   organizations: OrganizationTable;
   memberships: MembershipTable;
   invitations: InvitationTable;
-  login_failures: LoginFailureTable;
   personal_access_tokens: PersonalAccessTokenTable;
   audit_events: AuditEventTable;
   provider_tokens: ProviderTokenTable;

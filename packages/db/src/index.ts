@@ -5,7 +5,6 @@ export type * from './tables/session.table';
 export type * from './tables/organization.table';
 export type * from './tables/membership.table';
 export type * from './tables/invitation.table';
-export type * from './tables/login-failure.table';
 export type * from './tables/personal-access-token.table';
 export type * from './tables/audit-event.table';
 export type * from './tables/provider-token.table';

@@ -8,6 +8,7 @@ import * as m202611291200 from './202611291200_job_queue';
 import * as m202611291230 from './202611291230_org_provider_tokens_cascade';
 import * as m202611291300 from './202611291300_org_invitations';
 import * as m202611291310 from './202611291310_audit_filters';
+import * as m202611291400 from './202611291400_drop_login_failures';
 
 // Listed statically (not read from a folder) so that migrations work the same from source,
 // from a bundle and in tests. Names sort by time.
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '202611291230_org_provider_tokens_cascade': m202611291230,
   '202611291300_org_invitations': m202611291300,
   '202611291310_audit_filters': m202611291310,
+  '202611291400_drop_login_failures': m202611291400,
 };

@@ -29,8 +29,10 @@ export function createAccountService(deps: {
   const { db, clock, passwords, limiter, audit } = deps;
   const userAccount = (userId: string) => ({ id: userId, type: 'user' as const });
   // A hash to verify against when the email is unknown, so that the answer takes as long as
-  // for a known one and does not tell which emails have accounts.
-  let decoyHash: Promise<string> | null = null;
+  // for a known one and does not tell which emails have accounts. Made at start, so that not
+  // even the first unknown e-mail pays for an extra hash.
+  const decoyHash = passwords.hash(newSecret());
+  decoyHash.catch(() => {}); // a failure surfaces at the first login that awaits it
 
   /** A new web session; `audited` records it as a sign-in (a signup's first session is part of `user.signed_up`). */
   async function createSession(userId: string, ip: string, userAgent: string | undefined, audited = false): Promise<NewSessionTokens> {
@@ -96,7 +98,6 @@ export function createAccountService(deps: {
         }
       }
       const user = await store.findUserByEmail(db, email);
-      decoyHash ??= passwords.hash(newSecret());
       const valid = await passwords.verify(input.password, user?.password_hash ?? (await decoyHash));
       if (!user) return { ok: false };
       if (!valid) {
@@ -133,13 +134,11 @@ export function createAccountService(deps: {
       return user;
     },
 
-    /** Housekeeping: expired sessions, ended rate-limit windows, and the old failure table's rows. */
+    /** Housekeeping: expired sessions and ended rate-limit windows. */
     async sweep(): Promise<{ sessions: number }> {
       const now = clock.now();
       const sessions = await store.deleteExpiredSessions(db, now.toISOString());
       await limiter.sweep();
-      // Sign-in failures were counted in login_failures before the limiter; nothing adds rows now.
-      await store.deleteOldLoginFailures(db, now.toISOString());
       return { sessions };
     },
   };

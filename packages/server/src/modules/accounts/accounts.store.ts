@@ -43,7 +43,3 @@ export async function deleteExpiredSessions(db: Db, nowIso: string): Promise<num
   const result = await db.deleteFrom('sessions').where('expires_at', '<=', nowIso).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
-
-export async function deleteOldLoginFailures(db: Db, beforeIso: string): Promise<void> {
-  await db.deleteFrom('login_failures').where('window_start', '<', beforeIso).execute();
-}
