@@ -1,4 +1,6 @@
 export { buildApp } from './app';
+export { startServer } from './start';
+export type { RunningServer } from './start';
 export type { AppDeps, RouteEntry } from './app';
 export { loadConfig, ConfigError } from './config';
 export type { Config } from './config';

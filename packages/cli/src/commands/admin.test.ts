@@ -122,4 +122,20 @@ describe('qonduit migrate and serve', () => {
     expect((await serving).code).toBe(EXIT.ok);
     expect(stderr).toContain('Created a new master key file');
   });
+
+  it('serve refuses to start, and writes no new key file, when the database holds tokens sealed under a key it lacks', async () => {
+    const server = await startTestServer({ dataDir, env: { QONDUIT_PROVIDER_IONQ_URL: ionq.url } });
+    try {
+      const ada = await server.signUp();
+      await server.client({ token: (await ada.createToken()).token }).providerTokens.set('ionq', { api_key: IONQ_KEY });
+    } finally {
+      await server.close();
+    }
+    rmSync(keyFilePath(dataDir));
+    const run = await machine.run(['serve', '--port', '0']);
+    expect(run.code).toBe(EXIT.failure);
+    expect(run.stderr).toContain('cannot use the master key');
+    expect(run.stderr).toContain('1 provider token(s) sealed under a master key');
+    expect(existsSync(keyFilePath(dataDir))).toBe(false);
+  });
 });

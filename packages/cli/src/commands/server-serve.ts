@@ -1,13 +1,12 @@
 import type { Command } from '@commander-js/extra-typings';
-import { statSync } from 'node:fs';
-import { openDatabase, serverSettings } from '../admin/server-data';
+import { serverSettings } from '../admin/server-data';
+import { CliError, EXIT } from '../errors';
 import { loadServerModules } from '../admin/server-modules';
 import { examples } from '../command-helpers';
 import type { CommandContext } from '../context';
 import { DATA_DIR_HELP } from './keys-status';
 
-// What the server's main.ts does, with the CLI's flags on top. (The server package exports no
-// start function; see the report that came with this command.)
+// The server's own start (startServer, as `npm start` runs it), with the CLI's flags on top.
 
 export function registerServerServe(program: Command, ctx: CommandContext): void {
   program
@@ -21,33 +20,24 @@ export function registerServerServe(program: Command, ctx: CommandContext): void
       const settings = await serverSettings(ctx, { dataDir: opts.dataDir });
       if (opts.port) settings.env.QONDUIT_PORT = opts.port;
       if (opts.host) settings.env.QONDUIT_HOST = opts.host;
-      const { server, core, db } = await loadServerModules();
-      const { buildApp, createKeyringHolder, loadConfig } = server;
-      const { createPasswordHasher, keyFilePath, loadMasterKeyring, systemClock } = core;
-      const { migrateToLatest } = db;
-      const config = loadConfig(settings.env);
-      // The key is checked first: a server that cannot decrypt provider tokens must not start.
-      let created: string | null = null;
-      const keyring = createKeyringHolder(
-        () => {
-          const loaded = loadMasterKeyring({ env: settings.env, dataDir: config.dataDir });
-          if (loaded.keyFile?.created) created = loaded.keyFile.path;
-          return loaded.keyring;
-        },
-        () => statSync(keyFilePath(config.dataDir), { throwIfNoEntry: false })?.mtimeMs ?? 0,
-      );
-      const database = await openDatabase(settings, { create: true });
-      await migrateToLatest(database.db);
-      const app = await buildApp({ config, database, clock: systemClock, passwords: createPasswordHasher(), keyring });
-      if (created) ctx.note(`Created a new master key file ${String(created)}: back it up; provider tokens cannot be decrypted without it.`);
-      const address = await app.listen({ port: config.port, host: config.host });
+      const { server: serverModule, core } = await loadServerModules();
+      let server;
+      try {
+        // The server's own start: a key file is created only while nothing is sealed under another.
+        server = await serverModule.startServer(settings.env);
+      } catch (err) {
+        if (err instanceof serverModule.ConfigError) throw new CliError(err.message, { exitCode: EXIT.usage });
+        if (err instanceof core.KeyringError) throw new CliError(`cannot use the master key: ${err.message}`);
+        throw err;
+      }
+      const { config, database, address } = server;
+      if (server.createdKeyFile) ctx.note(`Created a new master key file ${server.createdKeyFile}: back it up; provider tokens cannot be decrypted without it.`);
       ctx.note(`✓ Qonduit is listening on ${address} (${database.dialect}, data in ${config.dataDir}); Ctrl-C stops it`);
       await new Promise<void>((resolve) => {
         if (ctx.io.signal?.aborted) resolve();
         ctx.io.signal?.addEventListener('abort', () => resolve(), { once: true });
       });
       ctx.note('Stopping: finishing requests in flight…');
-      await app.close();
-      await database.db.destroy();
+      await server.close();
     });
 }
