@@ -53,6 +53,10 @@ export const BackendStatusValue = Type.Union([
 
 export const AccessType = Type.Union([Type.Literal('TOKEN_BASED'), Type.Literal('PAY_PER_USE')]);
 
+export const BACKEND_ACCESS = ['organization', 'user', 'platform', 'none', 'not_needed'] as const;
+export const BackendAccessSchema = Type.Union([Type.Literal('organization'), Type.Literal('user'), Type.Literal('platform'), Type.Literal('none'), Type.Literal('not_needed')]);
+export type BackendAccess = (typeof BACKEND_ACCESS)[number];
+
 /** Qonduit's own view of a backend or job, beside PlanQK's projection (which the SDK ignores). */
 export const QonduitBackendFacts = Type.Object({
   /** Our provider id (`ionq`, `aws_braket`, `local`, ...): whose token a job spends. */
@@ -60,6 +64,12 @@ export const QonduitBackendFacts = Type.Object({
   provider_name: Type.String(),
   /** Every format the backend takes, OPEN_QASM_V2 included. */
   input_formats: Type.Array(InputFormatSchema),
+  /**
+   * Whose provider token a job submitted now, in this context, would spend: the organization's,
+   * the caller's own, the operator's platform token, none (the job would be refused), or none
+   * needed (local.simulator).
+   */
+  access: BackendAccessSchema,
 });
 
 export const BackendResponse = Type.Object({

@@ -60,7 +60,7 @@ export function fakeBackend(id: string, overrides: Partial<Backend> = {}): Backe
       supported_input_formats: ['OPEN_QASM_V3'],
       memory_result_supported: false,
     },
-    qonduit: { provider, provider_name: projection.label, input_formats: ['OPEN_QASM_V2', 'OPEN_QASM_V3'] },
+    qonduit: { provider, provider_name: projection.label, input_formats: ['OPEN_QASM_V2', 'OPEN_QASM_V3'], access: provider === 'local' ? 'not_needed' : 'user' },
     ...overrides,
   };
 }

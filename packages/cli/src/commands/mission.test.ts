@@ -47,8 +47,12 @@ describe('the mission from the terminal', () => {
     expect(missing.code).toBe(EXIT.failure);
     expect(missing.stderr).toContain('hint: add one with `qonduit provider-tokens set ionq`');
 
+    expect((await ok(['backends', 'list', '--provider', 'ionq'])).stdout).toMatch(/ionq\.simulator .* none: add a token\n/);
     await ok(['provider-tokens', 'set', 'ionq'], { stdin: IONQ_KEY });
     expect((await ok(['backends', 'status', 'ionq.simulator'])).stdout).toMatch(/token: +usable for Grace Labs/);
+    const backends = (await ok(['backends', 'list'])).stdout;
+    expect(backends).toMatch(/ionq\.simulator .* organization's token\n/);
+    expect(backends).toMatch(/aws\.sv1 .* none: add a token\n/);
 
     const local = await ok(['jobs', 'run', 'bell.qasm', '--backend', 'local.simulator', '--shots', '500', '--wait']);
     expect(local.stdout).toMatch(/^OUTCOME +COUNT +SHARE\n(00|11) +\d+ +\d+\.\d% +█+/);

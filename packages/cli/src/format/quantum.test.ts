@@ -25,7 +25,10 @@ describe('quantum formatting', () => {
     expect(tokenSourceText('organization')).toBe("the organization's provider token");
     expect(tokenSourceText('none')).toBe('no provider token (none needed)');
     expect(accessText(fakeBackend('local.simulator'))).toBe('no token needed');
-    expect(accessText(fakeBackend('ionq.qpu', { access_type: 'PAY_PER_USE' }))).toBe('platform token');
+    const ionq = fakeBackend('ionq.qpu');
+    expect(accessText({ qonduit: { ...ionq.qonduit, access: 'platform' } })).toBe('platform token');
+    expect(accessText({ qonduit: { ...ionq.qonduit, access: 'organization' } })).toBe("organization's token");
+    expect(accessText({ qonduit: { ...ionq.qonduit, access: 'none' } })).toBe('none: add a token');
   });
 
   it('lists jobs with relative creation times and shows one with its run time', () => {

@@ -16,10 +16,20 @@ export function tokenSourceText(source: Job['token_source']): string {
   }
 }
 
-/** What a backend needs: the local simulator needs no token at all. */
-export function accessText(b: Pick<Backend, 'access_type' | 'qonduit'>): string {
-  if (b.qonduit.provider === 'local') return 'no token needed';
-  return b.access_type === 'PAY_PER_USE' ? 'platform token' : 'your token';
+/** Whose provider token a job would spend now, as the server's resolver says. */
+export function accessText(b: Pick<Backend, 'qonduit'>): string {
+  switch (b.qonduit.access) {
+    case 'organization':
+      return "organization's token";
+    case 'user':
+      return 'your token';
+    case 'platform':
+      return 'platform token';
+    case 'none':
+      return 'none: add a token';
+    case 'not_needed':
+      return 'no token needed';
+  }
 }
 
 export function backendsTable(backends: readonly Backend[]): string {
@@ -44,7 +54,7 @@ export function backendFields(b: Backend): string {
     ['provider', `${b.qonduit.provider_name} (${b.qonduit.provider}; PlanQK SDK: ${b.provider}, hardware ${b.hardware_provider})`],
     ['type', b.type],
     ['status', b.status],
-    ['access', b.access_type],
+    ['access', `${accessText(b)} (${b.access_type})`],
     ['qubits', String(c.qubit_count)],
     ['shots', `${c.shots_range.min} to ${c.shots_range.max}`],
     ['gates', c.gates.map((g) => g.name).join(' ') || '-'],

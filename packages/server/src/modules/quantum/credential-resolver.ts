@@ -46,6 +46,15 @@ export function createCredentialResolver(deps: {
     },
 
     /**
+     * Where a call for each provider would take its credential from now, by the same order as
+     * resolve(), without decrypting anything: what backend lists show as their access.
+     */
+    async sources(userId: string, orgContext: OrgContext | null): Promise<(provider: ProviderId) => TokenSource | null> {
+      const account: TokenAccount = orgContext ? { id: orgContext.organizationId, type: 'organization' } : { id: userId, type: 'user' };
+      const stored = new Set((await deps.providerTokens.list(account)).map((t) => t.provider));
+      return (provider) => (stored.has(provider) ? (orgContext ? 'organization' : 'user') : platformCredential(provider) ? 'platform' : null);
+    },
+    /**
      * The credential a stored job spends, by the source recorded when it was submitted. An
      * account's token is read again, so a token replaced since is the one used, and a removed
      * one (a deleted organization's) is no longer there: null.

@@ -1,6 +1,6 @@
 import { AppError, newId, notFound } from '@qonduit/core';
 import type { Clock } from '@qonduit/core';
-import type { InputFormat, SubmitJobBody } from '@qonduit/contract';
+import type { BackendAccess, InputFormat, SubmitJobBody } from '@qonduit/contract';
 import type { Database, Dialect, Job } from '@qonduit/db';
 import {
   BACKENDS,
@@ -13,13 +13,13 @@ import {
   providerById,
   simulationBudgetProblem,
 } from '@qonduit/runtime';
-import type { BackendInfo } from '@qonduit/runtime';
+import type { BackendInfo, ProviderId } from '@qonduit/runtime';
 import type { Kysely } from 'kysely';
 import type { OrgContext, Principal } from '../../plugins/auth';
 import type { AuditService } from '../audit/audit.service';
 import { assertMay } from '../orgs/org-policy';
 import type { ProviderTokenService } from '../provider-tokens/provider-tokens.service';
-import type { CredentialResolver } from './credential-resolver';
+import type { CredentialResolver, TokenSource } from './credential-resolver';
 import * as store from './jobs.store';
 import type { JobSummary } from './jobs.store';
 import { programFacts } from './program-facts';
@@ -259,29 +259,27 @@ export function createJobService(deps: {
       throw new AppError('conflict', `The job is already ${current.status}`);
     },
 
-    /** Backends in PlanQK's shape, with access_type for the caller's context. */
+    /** Backends in PlanQK's shape, with access_type and where the caller's access comes from. */
     async backends(principal: Principal, org: OrgContext | null, filter: { provider?: string; onlyQiskit?: string }) {
-      const ownTokens = new Map((await deps.providerTokens.list(accountOf(principal, org))).map((t) => [t.provider, t]));
+      const sourceOf = await resolver.sources(principal.userId, org);
       const onlyQiskit = filter.onlyQiskit?.toLowerCase() === 'true';
       const list = BACKENDS.filter(
         (b) => (!filter.provider || backendMatchesProvider(b, filter.provider)) && (!onlyQiskit || drivableByPlanqkQiskit(b)),
       );
-      return list.map((b) => toBackendResponse(b, b.provider !== 'local' && !ownTokens.has(b.provider) && resolver.hasPlatformCredential(b.provider)));
+      return list.map((b) => toBackendResponse(b, accessOf(b, sourceOf)));
     },
 
     async backend(principal: Principal, org: OrgContext | null, id: string) {
       const b = backendById(id);
       if (!b) throw notFound('Backend');
-      const own = b.provider === 'local' ? null : await deps.providerTokens.credentialFor(accountOf(principal, org), b.provider).then((c) => c !== null);
-      return toBackendResponse(b, b.provider !== 'local' && own === false && resolver.hasPlatformCredential(b.provider));
+      return toBackendResponse(b, accessOf(b, await resolver.sources(principal.userId, org)));
     },
 
     async backendStatus(principal: Principal, org: OrgContext | null, id: string) {
       const b = backendById(id);
       if (!b) throw notFound('Backend');
       if (b.provider === 'local') return { status: 'ONLINE' as const, provider_token_valid: true, access_type: 'TOKEN_BASED' as const };
-      const tokens = await deps.providerTokens.list(accountOf(principal, org));
-      const own = tokens.find((t) => t.provider === b.provider);
+      const own = (await deps.providerTokens.list(accountOf(principal, org))).find((t) => t.provider === b.provider);
       const platform = resolver.hasPlatformCredential(b.provider);
       return {
         status: 'ONLINE' as const,
@@ -300,7 +298,14 @@ function backendMatchesProvider(b: BackendInfo, name: string): boolean {
   return upper === b.planqk_provider || upper === b.provider.toUpperCase();
 }
 
-function toBackendResponse(b: BackendInfo, payPerUse: boolean) {
+/** Where a job on `b` would take its credential from now; local.simulator needs none. */
+function accessOf(b: BackendInfo, sourceOf: (provider: ProviderId) => TokenSource | null): BackendAccess {
+  if (b.provider === 'local') return 'not_needed';
+  return sourceOf(b.provider) ?? 'none';
+}
+
+function toBackendResponse(b: BackendInfo, access: BackendAccess) {
+  const payPerUse = access === 'platform';
   return {
     id: b.id,
     provider: b.planqk_provider,
@@ -321,7 +326,7 @@ function toBackendResponse(b: BackendInfo, payPerUse: boolean) {
       supported_input_formats: planqkInputFormats(b),
       memory_result_supported: b.provider === 'local',
     },
-    qonduit: { provider: b.provider, provider_name: providerLabel(b.provider), input_formats: [...b.input_formats] },
+    qonduit: { provider: b.provider, provider_name: providerLabel(b.provider), input_formats: [...b.input_formats], access },
   };
 }
 

@@ -315,6 +315,20 @@ describe('backends', () => {
     expect(personal.json()).toMatchObject({ provider_token_valid: false });
     expect((await t.request({ method: 'GET', url: '/quantum/backends/nope', headers: asViewer() })).statusCode).toBe(404);
   });
+
+  it("says whose token a job would spend, as the resolver decides: the organization's, your own, the platform's, none, or none needed", async () => {
+    const access = async (headers: Record<string, string>) =>
+      Object.fromEntries(
+        (await t.request({ method: 'GET', url: '/quantum/backends', headers })).json<Array<{ id: string; qonduit: { access: string } }>>().map((b) => [b.id, b.qonduit.access]),
+      );
+    const org = await access(asViewer());
+    expect(org).toMatchObject({ 'local.simulator': 'not_needed', 'ionq.simulator': 'organization', 'dwave.advantage': 'none' });
+    // Without the organization context, the viewer's own account holds no IonQ token.
+    const personal = await access(asViewer(false));
+    expect(personal).toMatchObject({ 'local.simulator': 'not_needed', 'ionq.simulator': 'none' });
+    const one = await t.request({ method: 'GET', url: '/quantum/backends/ionq.simulator', headers: asViewer() });
+    expect(one.json()).toMatchObject({ qonduit: { access: 'organization' } });
+  });
 });
 
 describe('provider failures', () => {
