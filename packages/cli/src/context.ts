@@ -18,7 +18,7 @@ export interface ActingAccount {
   name: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from './ids';
 
 /**
  * What every command works with: the streams, the config file, and an SDK client built from
@@ -122,6 +122,7 @@ export class CommandContext {
    * then the current context (`qonduit context use`); otherwise the personal account.
    */
   async actingAccount(flag: string | undefined): Promise<ActingAccount> {
+    if (flag?.toLowerCase() === 'personal') return { id: null, name: 'your personal account' };
     if (flag) return this.findOrganization(flag);
     const fromEnv = this.io.env.QONDUIT_ORGANIZATION_ID;
     if (fromEnv) return { id: fromEnv, name: fromEnv };

@@ -146,7 +146,8 @@ export async function startFakeQuantumServer(token = 'qdp_fake'): Promise<FakeQu
       if (!BACKENDS.some((b) => b.id === submit.backend_id)) return sendError(res, 404, 'not_found', `No backend ${submit.backend_id}`);
       const backend = fakeBackend(submit.backend_id);
       const job: Job = {
-        id: `job-${jobs.size + 1}`,
+        // Shaped like the server's UUIDv7 ids: a shared head, a distinct tail.
+        id: `01a2b3c4-0000-7000-8000-${String(jobs.size + 1).padStart(12, '0')}`,
         backend_id: submit.backend_id,
         provider: backend.provider,
         status: 'PENDING',

@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../errors';
+import { shortId } from '../ids';
 import { createMachine } from '../testing';
 import type { Machine } from '../testing';
 
@@ -62,8 +63,13 @@ describe('the mission from the terminal', () => {
     const { job, result } = JSON.parse(remote.stdout) as { job: { id: string; token_source: string }; result: { counts: Record<string, number> } };
     expect(job.token_source).toBe('organization');
     expect(Object.values(result.counts).reduce((a, b) => a + b, 0)).toBe(100);
-    expect((await ok(['jobs', 'list'])).stdout).toContain(job.id);
-    expect((await ok(['jobs', 'result', job.id])).stdout).toContain('100 shots');
+    expect((await ok(['jobs', 'list'])).stdout).toContain(shortId(job.id));
+    expect((await ok(['jobs', 'result', shortId(job.id)])).stdout).toContain('100 shots');
+    // From the personal account, the organization's job is not found, and the hint says where it is.
+    const elsewhere = await machine.run(['jobs', 'result', shortId(job.id), '--org', 'personal']);
+    expect(elsewhere.code).toBe(EXIT.failure);
+    expect(elsewhere.stderr).toContain(`no job "${shortId(job.id)}" in your personal account`);
+    expect(elsewhere.stderr).toContain('it belongs to Grace Labs: use --org "Grace Labs"');
 
     const old = (JSON.parse(readFileSync(machine.configFile, 'utf8')) as { token: string }).token;
     mkdirSync(path.join(machine.home, 'repo'));

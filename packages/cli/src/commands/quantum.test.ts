@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../errors';
+import { shortId } from '../ids';
 import { createMachine } from '../testing';
 import type { Machine } from '../testing';
 
@@ -52,7 +53,7 @@ describe('qonduit jobs', () => {
     const run = await machine.run(['jobs', 'run', 'bell.qasm', '--backend', 'local.simulator', '--shots', '200', '--wait', '--name', 'bell']);
     expect(run.code).toBe(EXIT.ok);
     expect(fake.requests[0]?.body).toEqual({ backend_id: 'local.simulator', shots: 200, input: BELL, input_format: 'OPEN_QASM_V3', name: 'bell' });
-    expect(run.stderr).toMatch(/job job-\d+ PENDING on local\.simulator\njob job-\d+ RUNNING on local\.simulator\njob job-\d+ COMPLETED/);
+    expect(run.stderr).toMatch(/job [0-9a-f-]{36} PENDING on local\.simulator\njob [0-9a-f-]{36} RUNNING on local\.simulator\njob [0-9a-f-]{36} COMPLETED/);
     expect(run.stdout).toBe(
       'OUTCOME  COUNT  SHARE\n' +
         `00         100  50.0%  ${'█'.repeat(50)}\n` +
@@ -74,7 +75,7 @@ describe('qonduit jobs', () => {
     fake.script = { outcome: 'FAILED', errorMessage: 'IonQ: invalid API key' };
     const run = await machine.run(['jobs', 'run', 'bell.qasm', '--backend', 'ionq.simulator', '--wait']);
     expect(run.code).toBe(EXIT.failure);
-    expect(run.stderr).toMatch(/qonduit: Job job-\d+ failed at IonQ: IonQ: invalid API key\nhint: check the provider token with `qonduit provider-tokens verify <provider>`\n$/);
+    expect(run.stderr).toMatch(/qonduit: Job [0-9a-f-]{36} failed at IonQ: IonQ: invalid API key\nhint: check the provider token with `qonduit provider-tokens verify <provider>`\n$/);
   });
 
   it('Ctrl-C while waiting stops the wait (exit 130) and says the job goes on', async () => {
@@ -83,21 +84,23 @@ describe('qonduit jobs', () => {
     setTimeout(() => stop.abort(Object.assign(new Error('stopped'), { name: 'AbortError' })), 150);
     const run = await machine.run(['jobs', 'run', 'bell.qasm', '--backend', 'local.simulator', '--wait'], { signal: stop.signal });
     expect(run.code).toBe(EXIT.interrupted);
-    expect(run.stderr).toMatch(/qonduit: stopped waiting; job (job-\d+) goes on\nhint: see it with `qonduit jobs status \1`/);
+    expect(run.stderr).toMatch(/qonduit: stopped waiting; job ([0-9a-f-]{36}) goes on\nhint: see it with `qonduit jobs status \1`/);
   });
 
   it('list, show, status, result and cancel', async () => {
     const id = (await machine.run(['jobs', 'run', 'bell.qasm', '--backend', 'local.simulator', '--tag', 'demo'])).stdout.trim();
     expect((await machine.run(['jobs', 'status', id])).stdout).toBe('RUNNING\n');
     expect((await machine.run(['jobs', 'status', id, '--json'])).stdout).toBe('{\n  "status": "COMPLETED"\n}\n');
-    expect((await machine.run(['jobs', 'list'])).stdout).toMatch(new RegExp(`^ID +NAME +BACKEND +STATUS +SHOTS +CREATED +TOKEN\\n${id} +- +local\\.simulator +COMPLETED +1000`));
+    expect((await machine.run(['jobs', 'list'])).stdout).toMatch(new RegExp(`^ID +NAME +BACKEND +STATUS +SHOTS +CREATED +TOKEN\\n${shortId(id)} +- +local\\.simulator +COMPLETED +1000`));
     expect((await machine.run(['jobs', 'show', id])).stdout).toMatch(/tags: +demo/);
+    // The short id a table shows names the job too.
+    expect((await machine.run(['jobs', 'show', shortId(id)])).stdout).toMatch(new RegExp(`^id: +${id}\n`));
     expect(JSON.parse((await machine.run(['jobs', 'result', id, '--json'])).stdout)).toEqual({ counts: { '00': 500, '11': 500 } });
 
     fake.script = { pendingPolls: 100 };
     const pending = (await machine.run(['jobs', 'run', 'bell.qasm', '--backend', 'local.simulator'])).stdout.trim();
     const cancel = await machine.run(['jobs', 'cancel', pending]);
-    expect(cancel.stderr).toBe(`✓ Asked to cancel job ${pending}; it is now CANCELLED\n`);
+    expect(cancel.stderr).toBe(`✓ Asked to cancel job ${shortId(pending)}; it is now CANCELLED\n`);
   });
 
   it('a file that is not a circuit is a usage error', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { accessText, jobFields, jobsTable, tokenSourceText } from './quantum';
 
 const JOB: Job = {
-  id: 'job-1',
+  id: '01a22536-7c1e-7000-8a3b-5f0c9d2e4b17',
   backend_id: 'ionq.simulator',
   provider: 'AZURE',
   status: 'COMPLETED',
@@ -33,7 +33,7 @@ describe('quantum formatting', () => {
 
   it('lists jobs with relative creation times and shows one with its run time', () => {
     expect(jobsTable([JOB], new Date('2026-11-28T12:00:00Z'))).toBe(
-      'ID     NAME  BACKEND         STATUS     SHOTS  CREATED     TOKEN\n' + 'job-1  -     ionq.simulator  COMPLETED    100  1 hour ago  organization\n',
+      'ID        NAME  BACKEND         STATUS     SHOTS  CREATED     TOKEN\n' + '9d2e4b17  -     ionq.simulator  COMPLETED    100  1 hour ago  organization\n',
     );
     expect(jobFields({ ...JOB, status: 'FAILED', error_message: 'IonQ said no' })).toMatch(/ran for: +1m 05s\nerror: +IonQ said no\n$/);
   });

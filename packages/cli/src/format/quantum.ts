@@ -1,4 +1,5 @@
 import type { Backend, Job } from '@qonduit/sdk';
+import { shortIds } from '../ids';
 import { renderFields, renderTable } from './table';
 import { elapsed, relativeTime, shortDate } from './time';
 
@@ -72,9 +73,10 @@ function duration(job: Job): string {
 }
 
 export function jobsTable(jobs: readonly Job[], now: Date): string {
+  const short = shortIds(jobs.map((j) => j.id));
   return renderTable<Job>(
     [
-      { header: 'ID', value: (j) => j.id },
+      { header: 'ID', value: (j) => short.get(j.id) ?? j.id },
       { header: 'Name', value: (j) => j.name ?? '-', maxWidth: 24 },
       { header: 'Backend', value: (j) => j.backend_id },
       { header: 'Status', value: (j) => j.status },
