@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../errors';
+import { shortId } from '../ids';
 import { createMachine, fakeTerminal } from '../testing';
 import type { Machine } from '../testing';
 
@@ -163,6 +164,28 @@ describe('qonduit tokens', () => {
     expect(token?.name).toBe('short-lived');
     expect((await machine.run(['tokens', 'revoke', token?.id ?? ''])).code).toBe(EXIT.ok);
     expect((await machine.run(['whoami'], { env: { QONDUIT_TOKEN: secret } })).code).toBe(EXIT.authentication);
+  });
+
+  it('names a token by its name or the short id the list shows; revoking it again says it already was', async () => {
+    const secret = (await machine.run(['tokens', 'create', '--name', 'ci-runner'])).stdout.trim();
+    const [token] = (JSON.parse((await machine.run(['tokens', 'list', '--json'])).stdout) as Array<{ id: string; name: string }>).filter((t) => t.name === 'ci-runner');
+    const short = shortId(token?.id ?? '');
+    expect((await machine.run(['tokens', 'list'])).stdout).toMatch(new RegExp(`^${short} +ci-runner `, 'm'));
+    const rotated = await machine.run(['tokens', 'rotate', 'ci-runner']);
+    expect(rotated.code).toBe(EXIT.ok);
+    expect((await machine.run(['whoami'], { env: { QONDUIT_TOKEN: secret } })).code).toBe(EXIT.authentication);
+    // The rotated predecessor keeps its name, but only active tokens answer to a name.
+    const revoked = await machine.run(['tokens', 'revoke', 'ci-runner', '--json']);
+    expect(revoked.code).toBe(EXIT.ok);
+    expect(JSON.parse(revoked.stdout)).toMatchObject({ name: 'ci-runner', state: 'revoked' });
+    const again = await machine.run(['tokens', 'revoke', token?.id ?? '']);
+    expect(again.code).toBe(EXIT.ok);
+    expect(again.stderr).toContain('Token "ci-runner"');
+    expect(again.stderr).toContain('was already revoked');
+    expect(again.stderr).not.toContain('✓ Revoked');
+    const unknown = await machine.run(['tokens', 'revoke', 'no-such-token']);
+    expect(unknown.code).toBe(EXIT.failure);
+    expect(unknown.stderr).toContain('no active token "no-such-token"');
   });
 
   it('rotate self replaces the saved token, and the old one is refused', async () => {

@@ -1,11 +1,13 @@
 import type { Token } from '@qonduit/sdk';
+import { shortIds } from '../ids';
 import { renderFields, renderTable } from './table';
 import { relativeTime, shortDate } from './time';
 
 export function tokensTable(tokens: readonly Token[], now: Date): string {
+  const short = shortIds(tokens.map((t) => t.id));
   return renderTable<Token>(
     [
-      { header: 'ID', value: (t) => t.id },
+      { header: 'ID', value: (t) => short.get(t.id) ?? t.id },
       { header: 'Name', value: (t) => t.name, maxWidth: 32 },
       { header: 'Scopes', value: (t) => t.scopes.join(',') },
       { header: 'State', value: (t) => (t.state === 'active' && t.expires_soon ? 'expires soon' : t.state) },
