@@ -15,4 +15,4 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export const ORG_OPTION_HELP = 'act for this organization (id or name), or "personal", instead of the current context';
+export const ORG_OPTION_HELP = 'act for this organization (slug, name or id), or "personal", instead of the current context';

@@ -131,7 +131,7 @@ export class CommandContext {
     return { id: null, name: 'your personal account' };
   }
 
-  /** An organization by id or by name (case-insensitive) among those you belong to. */
+  /** An organization by id, slug, or name (case-insensitive) among those you belong to. */
   async findOrganization(idOrName: string): Promise<{ id: string; name: string }> {
     const client = this.client();
     if (UUID.test(idOrName)) {
@@ -143,14 +143,17 @@ export class CommandContext {
         throw err;
       }
     }
+    const wanted = idOrName.toLowerCase();
     const matches: Organization[] = [];
     for await (const org of client.orgs.iterate()) {
-      if (org.name.toLowerCase() === idOrName.toLowerCase()) matches.push(org);
+      // A slug is unique; a name may be shared, then the slug tells them apart.
+      if (org.slug === wanted) return { id: org.id, name: org.name };
+      if (org.name.toLowerCase() === wanted) matches.push(org);
     }
     const [only, ...more] = matches;
     if (!only) throw new CliError(`no organization named "${idOrName}" among yours`, { hint: 'list them with `qonduit orgs list`' });
     if (more.length > 0) {
-      throw usageError(`${matches.length} organizations are named "${idOrName}"`, `use an id: ${matches.map((o) => o.id).join(', ')}`);
+      throw usageError(`${matches.length} organizations are named "${idOrName}"`, `use a slug: ${matches.map((o) => o.slug).join(', ')}`);
     }
     return { id: only.id, name: only.name };
   }

@@ -10,6 +10,8 @@ const _rolesMatch: readonly Static<typeof RoleSchema>[] = ROLES;
 export const OrgResponse = Type.Object({
   id: Type.String(),
   name: Type.String(),
+  /** Unique, fixed at creation: the name as web addresses and the CLI's `--org` take it. */
+  slug: Type.String(),
   created_at: Timestamp,
   role: RoleSchema,
 });

@@ -7,3 +7,4 @@ export * from './tokens/pat-format';
 export * from './crypto/master-keyring';
 export * from './crypto/master-key-source';
 export * from './crypto/envelope';
+export * from './slug';

@@ -7,7 +7,7 @@ export function registerOrgsDelete(orgs: Command, ctx: CommandContext): void {
   orgs
     .command('delete')
     .description('Delete an organization with its provider tokens (owners only; cannot be undone)')
-    .argument('<org>', 'organization id or name')
+    .argument('<org>', 'organization slug, name or id')
     .requiredOption('--confirm <name>', 'the organization name again, to show this is no slip')
     .addHelpText('after', examples('qonduit orgs delete "Old Lab" --confirm "Old Lab"'))
     .action(async (orgArg, opts) => {

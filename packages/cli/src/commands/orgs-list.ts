@@ -21,6 +21,7 @@ export function registerOrgsList(orgs: Command, ctx: CommandContext): void {
           [
             { header: '', value: (o) => (o.id === current ? '*' : ' ') },
             { header: 'Name', value: (o) => o.name, maxWidth: 40 },
+            { header: 'Slug', value: (o) => o.slug },
             { header: 'Role', value: (o) => o.role },
             { header: 'Created', value: (o) => shortDate(o.created_at) },
             { header: 'ID', value: (o) => o.id },

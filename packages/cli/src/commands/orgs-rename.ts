@@ -5,7 +5,7 @@ export function registerOrgsRename(orgs: Command, ctx: CommandContext): void {
   orgs
     .command('rename')
     .description('Rename an organization (owners and maintainers)')
-    .argument('<org>', 'organization id or name')
+    .argument('<org>', 'organization slug, name or id')
     .argument('<new-name>', 'the new name')
     .action(async (orgArg, newName) => {
       const org = await ctx.findOrganization(orgArg);

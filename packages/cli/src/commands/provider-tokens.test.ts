@@ -166,6 +166,17 @@ describe('qonduit orgs, members and audit', () => {
     expect((await machine.run(['orgs', 'list'])).stdout).not.toContain('Scratch Lab');
   });
 
+  it('two organizations of one name are told apart by their slugs, which --org takes', async () => {
+    await machine.run(['orgs', 'create', 'Twin Lab']);
+    await machine.run(['orgs', 'create', 'Twin Lab']);
+    expect((await machine.run(['orgs', 'list'])).stdout).toMatch(/Twin Lab +twin-lab-2 /);
+    const ambiguous = await machine.run(['orgs', 'show', 'Twin Lab']);
+    expect(ambiguous).toMatchObject({ code: EXIT.usage });
+    expect(ambiguous.stderr).toContain('hint: use a slug: twin-lab, twin-lab-2');
+    expect((await machine.run(['orgs', 'show', 'twin-lab-2'])).stdout).toMatch(/slug: +twin-lab-2\n/);
+    expect((await machine.run(['members', 'list', '--org', 'twin-lab'])).code).toBe(EXIT.ok);
+  });
+
   it("audit shows the account's and the organization's events", async () => {
     const mine = JSON.parse((await machine.run(['audit', '--json', '--limit', '5'])).stdout) as Array<{ action: string }>;
     expect(mine.length).toBeGreaterThan(0);

@@ -30,6 +30,27 @@ describe('organizations', () => {
     expect(list.json()).toMatchObject({ items: [{ name: 'Quantum Lab', role: 'owner' }], next_cursor: null });
   });
 
+  it('gives each organization a unique slug from its name, kept when it is renamed', async () => {
+    const ada = await signUp(t);
+    const bob = await signUp(t, 'Bob');
+    const first = await ada.request({ method: 'POST', url: '/api/v1/orgs', payload: { name: 'Grace Labs' } });
+    expect(first.json()).toMatchObject({ name: 'Grace Labs', slug: 'grace-labs' });
+    // Another person's organization of the same name: the slug is unique across the server.
+    const second = await bob.request({ method: 'POST', url: '/api/v1/orgs', payload: { name: 'Grace  Labs!' } });
+    expect(second.json()).toMatchObject({ name: 'Grace  Labs!', slug: 'grace-labs-2' });
+    const id = first.json<{ id: string }>().id;
+    await ada.request({ method: 'PATCH', url: `/api/v1/orgs/${id}`, payload: { name: 'Hopper Labs' } });
+    expect((await ada.request({ method: 'GET', url: `/api/v1/orgs/${id}` })).json()).toMatchObject({ name: 'Hopper Labs', slug: 'grace-labs' });
+    expect((await ada.request({ method: 'GET', url: '/api/v1/orgs' })).json()).toMatchObject({ items: [{ slug: 'grace-labs' }] });
+  });
+
+  it('gives parallel creations of one name different slugs', async () => {
+    const ada = await signUp(t);
+    const created = await Promise.all(Array.from({ length: 4 }, () => ada.request({ method: 'POST', url: '/api/v1/orgs', payload: { name: 'Rush' } })));
+    expect(created.map((r) => r.statusCode)).toEqual([201, 201, 201, 201]);
+    expect(new Set(created.map((r) => r.json<{ slug: string }>().slug))).toEqual(new Set(['rush', 'rush-2', 'rush-3', 'rush-4']));
+  });
+
   it('pages through organizations with a cursor', async () => {
     const ada = await signUp(t);
     for (let i = 0; i < 5; i++) {

@@ -1,7 +1,7 @@
-import { AppError, newId, notFound } from '@qonduit/core';
+import { AppError, freeSlug, newId, notFound, slugify } from '@qonduit/core';
 import type { Clock } from '@qonduit/core';
 import type { Role } from '@qonduit/contract';
-import type { Database, Dialect } from '@qonduit/db';
+import type { Database, Dialect, NewOrganization } from '@qonduit/db';
 import type { Kysely } from 'kysely';
 import { decodeCursor, pageOf } from '../../pagination';
 import type { Actor, AuditService } from '../audit/audit.service';
@@ -35,6 +35,14 @@ export function createOrgService(deps: {
     return m;
   }
 
+  async function insertWithOwner(org: NewOrganization, userId: string, now: string, actor: Actor): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      await store.insertOrganization(trx, org);
+      await store.insertMembership(trx, { organization_id: org.id, user_id: userId, role: 'owner', added_at: now });
+      await deps.audit.record({ account: { id: org.id, type: 'organization' }, actor, action: 'organization.created', target: { type: 'organization', id: org.id, name: org.name }, details: { slug: org.slug } }, trx);
+    });
+  }
+
   return {
     membershipOf,
     authorize,
@@ -42,13 +50,18 @@ export function createOrgService(deps: {
 
     async create(userId: string, name: string, actor: Actor) {
       const now = clock.now().toISOString();
-      const org = { id: newId(), name: name.trim(), created_at: now, created_by: userId };
-      await db.transaction().execute(async (trx) => {
-        await store.insertOrganization(trx, org);
-        await store.insertMembership(trx, { organization_id: org.id, user_id: userId, role: 'owner', added_at: now });
-        await deps.audit.record({ account: { id: org.id, type: 'organization' }, actor, action: 'organization.created', target: { type: 'organization', id: org.id, name: org.name } }, trx);
-      });
-      return { id: org.id, name: org.name, created_at: org.created_at, role: 'owner' as const };
+      const trimmed = name.trim();
+      // Two creations may pick the same free slug at once: the unique index refuses the
+      // second, which then picks again.
+      for (let attempt = 1; ; attempt++) {
+        const org = { id: newId(), name: trimmed, slug: freeSlug(slugify(trimmed), await store.slugsLike(db, slugify(trimmed))), created_at: now, created_by: userId };
+        try {
+          await insertWithOwner(org, userId, now, actor);
+          return { id: org.id, name: org.name, slug: org.slug, created_at: org.created_at, role: 'owner' as const };
+        } catch (err) {
+          if (attempt >= 5 || !(await store.slugTaken(db, org.slug))) throw err;
+        }
+      }
     },
 
     async list(userId: string, page: { limit?: number; cursor?: string }) {

@@ -8,6 +8,20 @@ export async function insertOrganization(db: Db, org: NewOrganization): Promise<
   await db.insertInto('organizations').values(org).execute();
 }
 
+/** The slugs already taken among `base` and its numbered forms (base-2, ...). */
+export async function slugsLike(db: Db, base: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('organizations')
+    .select('slug')
+    .where((eb) => eb.or([eb('slug', '=', base), eb('slug', 'like', `${base.slice(0, 36)}%-%`)]))
+    .execute();
+  return new Set(rows.map((r) => r.slug));
+}
+
+export async function slugTaken(db: Db, slug: string): Promise<boolean> {
+  return (await db.selectFrom('organizations').select('id').where('slug', '=', slug).executeTakeFirst()) !== undefined;
+}
+
 export async function insertMembership(db: Db, membership: NewMembership): Promise<boolean> {
   const result = await db
     .insertInto('memberships')
@@ -21,7 +35,7 @@ export async function findMembership(db: Db, organizationId: string, userId: str
   return db
     .selectFrom('memberships')
     .innerJoin('organizations', 'organizations.id', 'memberships.organization_id')
-    .select(['organizations.id', 'organizations.name', 'organizations.created_at', 'memberships.role'])
+    .select(['organizations.id', 'organizations.name', 'organizations.slug', 'organizations.created_at', 'memberships.role'])
     .where('memberships.organization_id', '=', organizationId)
     .where('memberships.user_id', '=', userId)
     .executeTakeFirst();
@@ -41,7 +55,7 @@ export async function listOrganizationsOfUser(db: Db, userId: string, limit: num
   let q = db
     .selectFrom('memberships')
     .innerJoin('organizations', 'organizations.id', 'memberships.organization_id')
-    .select(['organizations.id', 'organizations.name', 'organizations.created_at', 'memberships.role'])
+    .select(['organizations.id', 'organizations.name', 'organizations.slug', 'organizations.created_at', 'memberships.role'])
     .where('memberships.user_id', '=', userId);
   if (after) {
     const [createdAt = '', id = ''] = after;
