@@ -4,6 +4,7 @@ export * from './common.schemas';
 export * from './accounts.schemas';
 export * from './orgs.schemas';
 export * from './tokens.schemas';
+export * from './token-policy.schemas';
 export * from './audit.schemas';
 export * from './providers.schemas';
 export * from './quantum.schemas';

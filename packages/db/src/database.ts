@@ -4,6 +4,7 @@ import type { JobAccountTurnTable } from './tables/job-account-turn.table';
 import type { JobTable } from './tables/job.table';
 import type { MembershipTable } from './tables/membership.table';
 import type { OrganizationTable } from './tables/organization.table';
+import type { OrganizationTokenPolicyTable } from './tables/organization-token-policy.table';
 import type { SessionTable } from './tables/session.table';
 import type { ProviderTokenTable } from './tables/provider-token.table';
 import type { PersonalAccessTokenTable } from './tables/personal-access-token.table';
@@ -16,6 +17,7 @@ export interface Database {
   memberships: MembershipTable;
   invitations: InvitationTable;
   personal_access_tokens: PersonalAccessTokenTable;
+  organization_token_policies: OrganizationTokenPolicyTable;
   audit_events: AuditEventTable;
   provider_tokens: ProviderTokenTable;
   jobs: JobTable;

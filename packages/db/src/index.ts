@@ -6,6 +6,7 @@ export type * from './tables/organization.table';
 export type * from './tables/membership.table';
 export type * from './tables/invitation.table';
 export type * from './tables/personal-access-token.table';
+export type * from './tables/organization-token-policy.table';
 export type * from './tables/audit-event.table';
 export type * from './tables/provider-token.table';
 export type * from './tables/job.table';

@@ -32,6 +32,8 @@ import { healthRoutes } from './modules/health/health.routes';
 import { orgRoutes } from './modules/orgs/orgs.routes';
 import { createOrgJobCanceller } from './modules/orgs/org-jobs';
 import { createOrgService } from './modules/orgs/orgs.service';
+import { tokenPolicyRoutes } from './modules/orgs/token-policy.routes';
+import { createTokenPolicyService } from './modules/orgs/token-policy.service';
 import { registerAuth } from './plugins/auth';
 import type { Access } from './plugins/auth';
 import { registerEdge } from './plugins/edge';
@@ -122,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   database.pgPool?.on('error', (err) => app.log.warn({ err }, 'an idle database connection was lost; the pool opens a new one'));
   const bus = createInvalidationBus(database, app.log);
   const tokens = createTokenService({ db: database.db, dialect: database.dialect, clock, audit, bus });
-  const verifier = createTokenVerifier({ db: database.db, clock, bus, log: app.log, cacheTtlMs: config.authCacheTtlMs });
+  const verifier = createTokenVerifier({ db: database.db, clock, bus, log: app.log, audit, cacheTtlMs: config.authCacheTtlMs });
   const providerTokens = createProviderTokenService({
     db: database.db,
     clock,
@@ -144,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
       adapterContext: { urls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock },
     }),
   });
+  const policies = createTokenPolicyService({ db: database.db, clock, audit, bus, orgs, cacheTtlMs: config.authCacheTtlMs });
   const simulator = createSimulatorPool({ size: config.simulatorWorkers, deadlineMs: config.simulatorDeadlineMs });
   // Large programs are read for submission in a worker of their own, never behind a simulation.
   const programs = createSimulatorPool({ size: 1, deadlineMs: PROGRAM_READ_DEADLINE_MS });
@@ -208,6 +211,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     resolveSession: (secret) => accounts.resolveSession(secret),
     verifyPat: (token, ip) => verifier.verify(token, ip),
     membershipRole: (org, user) => orgs.membershipRole(org, user),
+    tokenPolicy: (org) => policies.lookup(org),
   });
   registerRateLimits(app, limiter);
 
@@ -215,6 +219,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   await app.register(healthRoutes, { db: database.db });
   await app.register(accountRoutes, { accounts, cookieSecure: config.cookieSecure });
   await app.register(orgRoutes, { orgs, accounts });
+  await app.register(tokenPolicyRoutes, { policies });
   await app.register(tokenRoutes, { tokens, accounts });
   await app.register(auditRoutes, { audit });
   await app.register(providerTokenRoutes, { providerTokens, orgs, audit });

@@ -21,6 +21,13 @@ export interface PersonalAccessTokenTable {
   /** The first token of a rotation chain; rotation reuse revokes the whole family. */
   family_id: string;
   rotated_from: string | null;
+  /**
+   * The organizations the token may act for: null = every organization its owner belongs to;
+   * '' = the personal account only; else space-separated organization ids.
+   */
+  organization_ids: string | null;
+  /** The client addresses it may be used from: null = anywhere; else space-separated CIDRs. */
+  allowed_ips: string | null;
 }
 export type PersonalAccessToken = Selectable<PersonalAccessTokenTable>;
 export type NewPersonalAccessToken = Insertable<PersonalAccessTokenTable>;

@@ -2,6 +2,8 @@ import { AppError, safeEqual, sha256Hex } from '@qonduit/core';
 import { SCOPES } from '@qonduit/contract';
 import type { Role, Scope } from '@qonduit/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { policyRefusal, restrictionRefusal, scopesUnderPolicy } from '../modules/orgs/token-policy';
+import type { TokenFacts, TokenPolicyRules } from '../modules/orgs/token-policy';
 
 /**
  * What a route needs, declared on every route in one place (`config.access`):
@@ -30,6 +32,8 @@ export interface Principal {
   scopes: ReadonlySet<Scope>;
   /** The PAT used for this request, when via = 'pat'. */
   tokenId: string | null;
+  /** What an organization's token policy looks at, when via = 'pat'. */
+  token?: TokenFacts;
 }
 
 export interface OrgContext {
@@ -46,14 +50,20 @@ export interface PatLookup {
   userId: string;
   tokenId: string;
   scopes: ReadonlySet<Scope>;
+  /** null or absent: every organization of its owner; else the only ones it may act for. */
+  organizationIds?: ReadonlySet<string> | null;
+  createdAtMs?: number;
+  expiresAtMs?: number;
 }
 
-export type PatVerification = { ok: true; token: PatLookup } | { ok: false; reason: 'malformed' | 'unknown' | 'expired' | 'revoked' };
+export type PatVerification = { ok: true; token: PatLookup } | { ok: false; reason: 'malformed' | 'unknown' | 'expired' | 'revoked' | 'ip_refused' };
 
 export interface AuthDeps {
   resolveSession(secret: string): Promise<SessionLookup | null>;
   verifyPat(token: string, ip: string): Promise<PatVerification>;
   membershipRole(organizationId: string, userId: string): Promise<Role | null>;
+  /** An organization's name and token policy (cached; null: no such organization). */
+  tokenPolicy?(organizationId: string): Promise<{ name: string; rules: TokenPolicyRules } | null>;
 }
 
 export const SESSION_COOKIE = 'qonduit_session';
@@ -91,6 +101,9 @@ const REASONS: Record<Exclude<PatVerification, { ok: true }>['reason'], string> 
   unknown: 'the token is not valid',
   expired: 'the token has expired',
   revoked: 'the token has been revoked',
+  // Exactly the answer to a token that does not exist (CONVENTIONS #6): the address is no hint
+  // to whoever holds a stolen token. The owner sees the refusal in their audit log.
+  ip_refused: 'the token is not valid',
 };
 
 function unauthenticated(reason: string, bearer: boolean): AppError {
@@ -116,7 +129,14 @@ async function authenticate(deps: AuthDeps, request: FastifyRequest): Promise<Pr
   if (token !== null) {
     const result = await deps.verifyPat(token, request.ip);
     if (!result.ok) throw unauthenticated(REASONS[result.reason], true);
-    return { userId: result.token.userId, via: 'pat', scopes: result.token.scopes, tokenId: result.token.tokenId };
+    const t = result.token;
+    return {
+      userId: t.userId,
+      via: 'pat',
+      scopes: t.scopes,
+      tokenId: t.tokenId,
+      token: { scopes: t.scopes, organizationIds: t.organizationIds ?? null, createdAtMs: t.createdAtMs ?? 0, expiresAtMs: t.expiresAtMs ?? 0 },
+    };
   }
   const secret = request.cookies[SESSION_COOKIE];
   if (!secret) throw unauthenticated('sign in, or send a personal access token', false);
@@ -149,8 +169,51 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
       const role = orgHeader.length <= 64 ? await deps.membershipRole(orgHeader, principal.userId) : null;
       if (!role) throw new AppError('forbidden', 'You are not a member of the organization named in X-OrganizationId');
       request.orgContext = { organizationId: orgHeader, role };
+      if (principal.token) request.principal = await actingFor(deps, principal, principal.token, orgHeader, access, true);
+    }
+    // A route on an organization (/api/v1/orgs/{org}/...) acts for it too, header or not.
+    const pathOrg = orgOfPath(request);
+    if (pathOrg !== null && pathOrg !== request.orgContext?.organizationId && request.principal.token) {
+      request.principal = await actingFor(deps, request.principal, request.principal.token, pathOrg, access, false);
     }
   });
+}
+
+function orgOfPath(request: FastifyRequest): string | null {
+  if (!request.routeOptions.url?.startsWith('/api/v1/orgs/:org')) return null;
+  const org = (request.params as { org?: unknown } | undefined)?.org;
+  return typeof org === 'string' && org !== '' && org.length <= 64 ? org : null;
+}
+
+/**
+ * What a personal access token may do when it acts for an organization: the organizations it is
+ * restricted to, then the organization's token policy (issue 16). Both come from memory (the
+ * token from the verifier's cache, the policy from its own, each dropped through the
+ * invalidation bus when it changes), so the warm path costs no query. Answers the principal with
+ * the scopes the policy leaves it.
+ *
+ * `member`: the caller is known to be a member. For an organization named only in the path, a
+ * policy refusal is answered only once membership is confirmed, so that a non-member learns
+ * nothing about an organization (the route answers them 404).
+ */
+async function actingFor(deps: AuthDeps, principal: Principal, token: TokenFacts, organizationId: string, access: Access, member: boolean): Promise<Principal> {
+  const restricted = restrictionRefusal(token.organizationIds, organizationId);
+  if (restricted) throw new AppError('forbidden', restricted);
+  const policy = deps.tokenPolicy ? await deps.tokenPolicy(organizationId) : null;
+  if (!policy) return principal;
+  const refused = policyRefusal(policy.name, policy.rules, token);
+  if (refused) {
+    if (!member && !(await deps.membershipRole(organizationId, principal.userId))) return principal;
+    throw new AppError('forbidden', refused);
+  }
+  const scopes = scopesUnderPolicy(policy.rules, principal.scopes);
+  if (scopes === principal.scopes) return principal;
+  if (access !== 'authenticated' && access !== 'public' && !holdsScope(scopes, access)) {
+    if (!member && !(await deps.membershipRole(organizationId, principal.userId))) return principal;
+    const allowed = [...(policy.rules.allowedScopes ?? [])].sort().join(', ') || 'none';
+    throw insufficientScope(access, `Organization '${policy.name}' allows tokens acting for it only the scopes ${allowed}`);
+  }
+  return { ...principal, scopes };
 }
 
 /** The authenticated caller of a route whose access is not 'public'. */

@@ -94,6 +94,7 @@ export const ROUTE_ERRORS: Readonly<Record<string, readonly ErrorCode[]>> = {
   'POST /api/v1/auth/login': ['unauthenticated', 'rate_limited'],
   'POST /api/v1/user/tokens': ['conflict'],
   'POST /api/v1/user/tokens/:id/rotate': ['conflict'],
+  'PATCH /api/v1/user/tokens/:id': ['conflict'],
   'POST /api/v1/orgs/:org/members': ['conflict'],
   'PATCH /api/v1/orgs/:org/members/:user_id': ['last_owner'],
   'DELETE /api/v1/orgs/:org/members/:user_id': ['last_owner'],
@@ -186,8 +187,8 @@ function exampleBody(code: ErrorCode): ErrorBody {
 
 const STATUS_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad request: the request does not match the schema, or cannot be carried out as sent.',
-  401: 'Unauthenticated: no token or session, or one that is malformed, unknown, expired or revoked. Every such failure answers alike.',
-  403: 'Forbidden: the token lacks a scope, you are not a member of the organization in X-OrganizationId, your role does not allow it, or a cookie-authenticated write came without X-CSRF-Token.',
+  401: 'Unauthenticated: no token or session, or one that is malformed, unknown, expired or revoked, or used from an address outside its IP allowlist. Every such failure answers alike.',
+  403: "Forbidden: the token lacks a scope, you are not a member of the organization in X-OrganizationId, the token is restricted to other organizations, the organization's token policy refuses the token, your role does not allow it, or a cookie-authenticated write came without X-CSRF-Token.",
   404: 'Not found: there is no such resource, or it belongs to an account you cannot act for (the two answer alike).',
   409: 'Conflict with the current state of the resource.',
   429: 'Too many requests: a rate limit is spent. Retry after the number of seconds in `Retry-After`.',
@@ -278,7 +279,8 @@ const ORG_HEADER = {
   maxLength: 64,
   description:
     'Act for this organization (its id) instead of your personal account: its provider tokens are spent and its jobs are listed, ' +
-    'within what your role in it allows. Without the header the request acts for your personal account. 403 if you are not a member.',
+    'within what your role in it allows. Without the header the request acts for your personal account. 403 if you are not a member, ' +
+    "if the token is restricted to other organizations, or if the organization's token policy refuses the token.",
 };
 const CSRF_HEADER = {
   type: 'string',

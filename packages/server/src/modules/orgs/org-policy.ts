@@ -68,10 +68,23 @@ export const ORG_POLICY = {
   invite_members: { does: 'invite or add members', viewer: 'none', maintainer: 'none', owner: 'all' },
   remove_members: { does: 'remove other members', viewer: 'none', maintainer: 'none', owner: 'all' },
   change_roles: { does: "change members' roles", viewer: 'none', maintainer: 'none', owner: 'all' },
+  read_token_policy: {
+    does: "read the organization's token policy",
+    viewer: 'all',
+    maintainer: 'all',
+    owner: 'all',
+  },
   token_policy: {
     does: "set the organization's token policy",
     viewer: 'none',
     maintainer: 'none',
+    owner: 'all',
+  },
+  review_member_tokens: {
+    does: "see which members' tokens the organization's token policy refuses",
+    ownOnly: 'see only which of their own tokens it refuses',
+    viewer: 'own',
+    maintainer: 'own',
     owner: 'all',
   },
   rename: { does: 'rename the organization', viewer: 'none', maintainer: 'none', owner: 'all' },

@@ -8,6 +8,7 @@ import {
   TokenListQuery,
   TokenParams,
   TokenResponse,
+  UpdateTokenBody,
   Page,
   withErrors,
 } from '@qonduit/contract';
@@ -51,6 +52,12 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ tokens: TokenService; acco
       await tokens.revoke(principalOf(request), request.ip, request.params.id);
       return reply.status(204).send(null);
     },
+  );
+
+  app.patch(
+    '/api/v1/user/tokens/:id',
+    { config: { access: 'api' }, schema: { tags, summary: 'Change where a token may be used from (its IP allowlist)', params: TokenParams, body: UpdateTokenBody, response: withErrors({ 200: TokenResponse }) } },
+    async (request) => tokens.update(principalOf(request), request.ip, request.params.id, request.body),
   );
 
   app.post(

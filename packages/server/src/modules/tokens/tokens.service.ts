@@ -8,7 +8,8 @@ import { decodeCursor, pageOf } from '../../pagination';
 import { holdsScope } from '../../plugins/auth';
 import type { Principal } from '../../plugins/auth';
 import type { Actor, AuditService } from '../audit/audit.service';
-import { TOKEN_CHANNEL, parseScopes } from './token-verifier';
+import { MAX_ALLOWED_IPS, normalizeAllowlist } from './ip-allowlist';
+import { TOKEN_CHANNEL, parseOrganizationIds, parseScopes } from './token-verifier';
 import * as store from './tokens.store';
 import type { TokenState } from './tokens.store';
 
@@ -27,8 +28,13 @@ export function stateOf(token: PersonalAccessToken, now: Date): TokenState {
   return Date.parse(token.expires_at) <= now.getTime() ? 'expired' : 'active';
 }
 
-export function toTokenResponse(token: PersonalAccessToken, now: Date) {
+/**
+ * `orgNames`: names of the organizations tokens are restricted to (one query per answer, see
+ * namesFor); an organization deleted since shows with a null name.
+ */
+export function toTokenResponse(token: PersonalAccessToken, now: Date, orgNames: ReadonlyMap<string, string> = new Map()) {
   const state = stateOf(token, now);
+  const orgIds = parseOrganizationIds(token.organization_ids);
   return {
     id: token.id,
     name: token.name,
@@ -41,7 +47,26 @@ export function toTokenResponse(token: PersonalAccessToken, now: Date) {
     state,
     expires_soon: state === 'active' && Date.parse(token.expires_at) - now.getTime() <= EXPIRES_SOON_DAYS * DAY_MS,
     hint: token.hint,
+    organizations: orgIds === null ? null : [...orgIds].map((id) => ({ id, name: orgNames.get(id) ?? null })),
+    personal_only: orgIds !== null && orgIds.size === 0,
+    allowed_ips: token.allowed_ips === null ? null : token.allowed_ips.split(' ').filter((c) => c !== ''),
   };
+}
+
+/** The names of every organization these tokens are restricted to, in one query. */
+async function namesFor(db: Kysely<Database>, tokens: readonly PersonalAccessToken[]): Promise<Map<string, string>> {
+  const ids = new Set<string>();
+  for (const t of tokens) for (const id of parseOrganizationIds(t.organization_ids) ?? []) ids.add(id);
+  return store.organizationNames(db, [...ids]);
+}
+
+/** A stored allowlist from what a client sent (null or []: anywhere), or 400 naming the bad entry. */
+export function allowlistOf(entries: readonly string[] | null | undefined): string | null {
+  if (!entries || entries.length === 0) return null;
+  if (entries.length > MAX_ALLOWED_IPS) throw fieldError('allowed_ips', `may hold at most ${MAX_ALLOWED_IPS} entries`);
+  const result = normalizeAllowlist(entries);
+  if (!result.ok) throw fieldError('allowed_ips', `has an entry that is not an IPv4 or IPv6 address or CIDR range: ${JSON.stringify(result.invalid.slice(0, 64))}`);
+  return result.cidrs.join(' ');
 }
 
 function fieldError(field: string, message: string): AppError {
@@ -75,6 +100,30 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
     }
   }
 
+  /**
+   * The stored restriction: null (every organization, the default), '' (personal account only) or
+   * the listed ids, each an organization the user belongs to now. A token restricted by a token
+   * can only narrow it: it may list only organizations the requesting token may act for.
+   */
+  async function restrictionOf(principal: Principal, input: { organization_ids?: string[]; personal_only?: boolean }): Promise<string | null> {
+    if (input.personal_only === true) {
+      if (input.organization_ids !== undefined) throw fieldError('organization_ids', 'cannot be given with personal_only');
+      return '';
+    }
+    const requested = principal.token?.organizationIds ?? null;
+    if (input.organization_ids === undefined) {
+      // A restricted token making a token passes its restriction on, as with scopes.
+      return requested === null ? null : [...requested].sort().join(' ');
+    }
+    const ids = [...new Set(input.organization_ids)].sort();
+    const members = await store.memberOf(db, principal.userId, ids);
+    const notMember = ids.find((o) => !members.has(o) || (requested !== null && !requested.has(o)));
+    if (notMember !== undefined) {
+      throw fieldError('organization_ids', `names an organization you are not a member of (or this token may not act for): ${notMember}`);
+    }
+    return ids.join(' ');
+  }
+
   async function ownToken(userId: string, id: string): Promise<PersonalAccessToken> {
     const token = await store.findToken(db, userId, id);
     if (!token) throw notFound('Token');
@@ -82,10 +131,16 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
   }
 
   return {
-    async create(principal: Principal, ip: string, input: { name: string; scopes: Scope[]; expires_at: string }) {
+    async create(
+      principal: Principal,
+      ip: string,
+      input: { name: string; scopes: Scope[]; expires_at: string; organization_ids?: string[]; personal_only?: boolean; allowed_ips?: string[] },
+    ) {
       const now = clock.now();
       const expiresAt = parseExpiry(input.expires_at, now);
       checkScopesHeld(principal, input.scopes);
+      const allowedIps = allowlistOf(input.allowed_ips);
+      const organizationIds = await restrictionOf(principal, input);
       const name = input.name.trim();
       const secret = generatePat();
       const id = newId();
@@ -104,6 +159,8 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
         revoked_reason: null,
         family_id: id,
         rotated_from: null,
+        organization_ids: organizationIds,
+        allowed_ips: allowedIps,
       };
       await db.transaction().execute(async (trx) => {
         await store.lockUser(trx, dialect, principal.userId);
@@ -112,11 +169,11 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
         }
         await store.insertToken(trx, row);
         await audit.record(
-          { account: { id: principal.userId, type: 'user' }, actor: actorOf(principal, ip), action: 'personal_access_token.created', target: { type: 'personal_access_token', id, name }, details: { scopes: parseScopes(row.scopes), expires_at: row.expires_at } },
+          { account: { id: principal.userId, type: 'user' }, actor: actorOf(principal, ip), action: 'personal_access_token.created', target: { type: 'personal_access_token', id, name }, details: { scopes: parseScopes(row.scopes), expires_at: row.expires_at, organization_ids: row.organization_ids === null ? null : [...(parseOrganizationIds(row.organization_ids) ?? [])], allowed_ips: row.allowed_ips } },
           trx,
         );
       });
-      return { ...toTokenResponse(row, now), token: secret };
+      return { ...toTokenResponse(row, now, await namesFor(db, [row])), token: secret };
     },
 
     async list(userId: string, query: { state?: TokenState; limit?: number; cursor?: string }) {
@@ -124,16 +181,36 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
       const limit = query.limit ?? 50;
       const rows = await store.listTokens(db, userId, query.state, now.toISOString(), limit + 1, decodeCursor(query.cursor, 2));
       const page = pageOf(rows, limit, (r) => [r.created_at, r.id]);
-      return { items: page.items.map((t) => toTokenResponse(t, now)), next_cursor: page.next_cursor };
+      const names = await namesFor(db, page.items);
+      return { items: page.items.map((t) => toTokenResponse(t, now, names)), next_cursor: page.next_cursor };
     },
 
     async get(userId: string, id: string) {
-      return toTokenResponse(await ownToken(userId, id), clock.now());
+      const token = await ownToken(userId, id);
+      return toTokenResponse(token, clock.now(), await namesFor(db, [token]));
+    },
+
+    /** Where the token may be used from; every server forgets the old rule as the change commits. */
+    async update(principal: Principal, ip: string, id: string, input: { allowed_ips: string[] | null }) {
+      const allowedIps = allowlistOf(input.allowed_ips);
+      const token = await ownToken(principal.userId, id);
+      if (token.revoked_at) throw new AppError('conflict', 'A revoked token cannot be changed');
+      await bus.transaction(db, async (trx, invalidate) => {
+        await store.setAllowedIps(trx, id, allowedIps);
+        await invalidate(TOKEN_CHANNEL, id);
+        await audit.record(
+          { account: { id: principal.userId, type: 'user' }, actor: actorOf(principal, ip), action: 'personal_access_token.updated', target: { type: 'personal_access_token', id, name: token.name }, details: { allowed_ips: allowedIps } },
+          trx,
+        );
+      });
+      const updated = { ...token, allowed_ips: allowedIps };
+      return toTokenResponse(updated, clock.now(), await namesFor(db, [updated]));
     },
 
     async self(principal: Principal) {
       if (!principal.tokenId) throw new AppError('not_found', 'This request was not made with a personal access token');
-      return toTokenResponse(await ownToken(principal.userId, principal.tokenId), clock.now());
+      const token = await ownToken(principal.userId, principal.tokenId);
+      return toTokenResponse(token, clock.now(), await namesFor(db, [token]));
     },
 
     async revoke(principal: Principal, ip: string, id: string): Promise<void> {
@@ -220,7 +297,7 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
         case 'expired':
           throw new AppError('conflict', 'An expired token cannot be rotated; create a new one');
         case 'rotated':
-          return { ...toTokenResponse(outcome.row, now), token: secret };
+          return { ...toTokenResponse(outcome.row, now, await namesFor(db, [outcome.row])), token: secret };
       }
     },
 

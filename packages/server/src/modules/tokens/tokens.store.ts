@@ -15,7 +15,7 @@ export async function insertToken(db: Db, token: NewPersonalAccessToken): Promis
 export async function findTokenByDigest(db: Db, digest: string) {
   return db
     .selectFrom('personal_access_tokens')
-    .select(['id', 'user_id', 'scopes', 'expires_at', 'revoked_at'])
+    .select(['id', 'user_id', 'name', 'scopes', 'created_at', 'expires_at', 'revoked_at', 'organization_ids', 'allowed_ips'])
     .where('token_digest', '=', digest)
     .executeTakeFirst();
 }
@@ -50,6 +50,25 @@ export async function activeTokenNamed(db: Db, userId: string, name: string, now
     .where('revoked_at', 'is', null)
     .where('expires_at', '>', nowIso)
     .executeTakeFirst();
+}
+
+/** Sets where a token may be used from (null: anywhere). */
+export async function setAllowedIps(db: Db, id: string, allowedIps: string | null): Promise<void> {
+  await db.updateTable('personal_access_tokens').set({ allowed_ips: allowedIps }).where('id', '=', id).execute();
+}
+
+/** The names of organizations by id (a deleted organization is missing from the answer). */
+export async function organizationNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('organizations').select(['id', 'name']).where('id', 'in', [...ids]).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Which of these organizations the user is a member of now. */
+export async function memberOf(db: Db, userId: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('memberships').select('organization_id').where('user_id', '=', userId).where('organization_id', 'in', [...ids]).execute();
+  return new Set(rows.map((r) => r.organization_id));
 }
 
 /** Serializes one user's token changes (unique active names, rotation) on PostgreSQL. */
