@@ -1,4 +1,4 @@
-import { AuthenticationError, ConnectionError, PermissionError, ValidationError } from '@qonduit/sdk';
+import { AuthenticationError, ConnectionError, PermissionError, ProviderError, ValidationError } from '@qonduit/sdk';
 import { describe, expect, it } from 'vitest';
 import { CliError, EXIT, describeError, formatReport } from './errors';
 
@@ -33,6 +33,13 @@ describe('error reports', () => {
       ],
     });
     expect(describeError(err, situation).message).toBe('name is required (name is required; scopes must not be empty)');
+    // What was typed was refused: the usage exit code, as for a bad flag.
+    expect(describeError(err, situation).exitCode).toBe(EXIT.usage);
+  });
+
+  it("a job that failed at its provider hints at verifying that provider's token, by name", () => {
+    const err = new ProviderError('Job j failed at IonQ: invalid key', { code: 'job_failed', status: 0, jobId: 'j', provider: 'ionq' });
+    expect(describeError(err, situation).hint).toBe('check the provider token with `qonduit provider-tokens verify ionq`');
   });
 
   it('an unexpected error is one line without a stack trace', () => {

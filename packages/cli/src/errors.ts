@@ -87,7 +87,8 @@ export function describeError(err: unknown, situation: ErrorSituation): ErrorRep
   if (err instanceof ValidationError) {
     const fields = err.fields.map((f) => `${f.field} ${f.message}`);
     const message = fields.length > 1 ? `${err.message} (${fields.join('; ')})` : err.message;
-    return report(message, EXIT.failure, null, err.requestId);
+    // The server refused what was typed: a usage error, like a bad flag.
+    return report(message, EXIT.usage, 'see the command’s --help for what it takes', err.requestId);
   }
   if (err instanceof RateLimitError) {
     const when = err.retryAfter !== null ? `try again in ${err.retryAfter} s` : 'try again later';
@@ -102,7 +103,8 @@ export function describeError(err: unknown, situation: ErrorSituation): ErrorRep
   }
   if (err instanceof JobCancelledError) return report(err.message, EXIT.failure);
   if (err instanceof ProviderError) {
-    return report(err.message, EXIT.failure, 'check the provider token with `qonduit provider-tokens verify <provider>`', err.requestId);
+    const verify = err.provider ? `qonduit provider-tokens verify ${err.provider}` : 'qonduit provider-tokens list';
+    return report(err.message, EXIT.failure, `check the provider token with \`${verify}\``, err.requestId);
   }
   if (err instanceof QonduitError) return report(err.message, EXIT.failure, null, err.requestId);
   if (err instanceof Error && err.name === 'AbortError') return report('stopped', EXIT.interrupted);

@@ -91,10 +91,13 @@ export class RateLimitError extends QonduitError {
 /** A job failed at its provider (or the provider could not be reached for it). */
 export class ProviderError extends QonduitError {
   readonly jobId: string | null;
+  /** Qonduit's provider id (`ionq`, `aws_braket`, ...), where the job is known. */
+  readonly provider: string | null;
 
-  constructor(message: string, init: QonduitErrorInit & { jobId?: string | null }) {
+  constructor(message: string, init: QonduitErrorInit & { jobId?: string | null; provider?: string | null }) {
     super(message, init);
     this.jobId = init.jobId ?? null;
+    this.provider = init.provider ?? null;
   }
 }
 

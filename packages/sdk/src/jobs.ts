@@ -139,6 +139,7 @@ export function createJobsApi(request: Transport) {
           code: 'job_failed',
           status: 0,
           jobId: job.id,
+          provider: job.qonduit.provider,
         });
       case 'CANCELLED':
       case 'CANCELLING':

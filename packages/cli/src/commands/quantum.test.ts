@@ -75,7 +75,7 @@ describe('qonduit jobs', () => {
     fake.script = { outcome: 'FAILED', errorMessage: 'IonQ: invalid API key' };
     const run = await machine.run(['jobs', 'run', 'bell.qasm', '--backend', 'ionq.simulator', '--wait']);
     expect(run.code).toBe(EXIT.failure);
-    expect(run.stderr).toMatch(/qonduit: Job [0-9a-f-]{36} failed at IonQ: IonQ: invalid API key\nhint: check the provider token with `qonduit provider-tokens verify <provider>`\n$/);
+    expect(run.stderr).toMatch(/qonduit: Job [0-9a-f-]{36} failed at IonQ: IonQ: invalid API key\nhint: check the provider token with `qonduit provider-tokens verify ionq`\n$/);
   });
 
   it('Ctrl-C while waiting stops the wait (exit 130) and says the job goes on', async () => {

@@ -145,3 +145,16 @@ describe('answer headers', () => {
     expect(login.headers['cache-control']).toBe('no-store');
   });
 });
+
+describe('validation messages read as a person would say them', () => {
+  it.each([
+    ['an empty name', { name: '' }, 'name must not be empty'],
+    ['a blank name', { name: '   ' }, 'name is not in the expected form'],
+    ['an over-long name', { name: 'n'.repeat(101) }, 'name must be at most 100 characters long'],
+  ])('%s', async (_label, payload, message) => {
+    const res = await ada.request({ method: 'POST', url: '/api/v1/orgs', payload });
+    expectOurError(res, 400, 'validation_failed');
+    expect(res.json<{ error: { message: string } }>().error.message).toBe(message);
+    expect(res.json<{ error: { message: string } }>().error.message).not.toMatch(/NOT|fewer than/);
+  });
+});

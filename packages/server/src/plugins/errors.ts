@@ -33,6 +33,24 @@ function messageOf(issue: AjvIssue): string {
       return 'is required';
     case 'format':
       return `must be a valid ${String(issue.params.format)}`;
+    // Ajv's own wording ("must NOT have fewer than 1 characters") reaches people through the
+    // CLI and the web: say it as a person would.
+    case 'minLength':
+      return issue.params.limit === 1 ? 'must not be empty' : `must be at least ${String(issue.params.limit)} characters long`;
+    case 'maxLength':
+      return `must be at most ${String(issue.params.limit)} characters long`;
+    case 'minItems':
+      return issue.params.limit === 1 ? 'must not be empty' : `must hold at least ${String(issue.params.limit)} items`;
+    case 'maxItems':
+      return `must hold at most ${String(issue.params.limit)} items`;
+    case 'minimum':
+      return `must be at least ${String(issue.params.limit)}`;
+    case 'maximum':
+      return `must be at most ${String(issue.params.limit)}`;
+    case 'pattern':
+      return 'is not in the expected form';
+    case 'enum':
+      return Array.isArray(issue.params.allowedValues) ? `must be one of ${issue.params.allowedValues.map(String).join(', ')}` : 'is not an allowed value';
     default:
       return issue.message ?? 'is invalid';
   }
