@@ -1,61 +1,71 @@
-import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+// P1 (issue 15): the cost of authentication. Requests per second of the same trivial route with
+// and without PAT authentication, on one server process holding 100,000 tokens, under
+// autocannon (32 connections), on SQLite and on PostgreSQL; goal: authenticated ÷ open ≥ 0.95.
+// The one token used is cached after its first request, so this is the steady state of a
+// client that keeps its token: per request, the digest, a cache hit and the scope check.
+// Run: npm run bench -- auth   (--quick: 10,000 tokens, shorter rounds)
+import { count, freshPostgresSchema, medianRatio, median, pairedRounds, pct, rps, size, spawnBenchChild } from './common';
+import { writeSection } from './report';
+import type { Figure } from './report';
 
-// The same trivial route with and without PAT authentication, on one server holding
-// 100,000 tokens, under autocannon. This machine's throughput drifts by tens of percent from
-// second to second (a shared VM), so short rounds alternate and the figure is the median of
-// the ratios of neighbouring rounds, which drift hits alike.
-const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 3);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const TOKENS = size(100_000, 10_000);
+const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? size(3, 1));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? size(6, 3));
+const GOAL = 0.95;
 
-function load(url: string, headers: Record<string, string>, seconds: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    autocannon({ url, headers, connections: 32, duration: seconds }, (err, result) => {
-      if (err) reject(err instanceof Error ? err : new Error(String(err)));
-      else if (result.non2xx > 0 || result.errors > 0) reject(new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`));
-      else resolve(result.requests.average);
-    });
-  });
+interface Result {
+  db: string;
+  open: number[];
+  authed: number[];
+  ratio: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-
-export async function main(): Promise<{ open: number; authed: number; ratio: number }> {
-  const server = spawn(process.execPath, ['--import', 'tsx', 'bench/auth-server.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function measure(db: string, env: Record<string, string>): Promise<Result> {
+  const server = await spawnBenchChild<{ port: number; token: string }>('bench/auth-server.ts', { BENCH_TOKENS: String(TOKENS), ...env });
   try {
-    const lines = createInterface({ input: server.stdout });
-    const ready = await new Promise<{ port: number; token: string }>((resolve, reject) => {
-      lines.once('line', (line) => resolve(JSON.parse(line) as { port: number; token: string }));
-      server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    });
-    const base = `http://127.0.0.1:${ready.port}`;
-    const auth = { authorization: `Bearer ${ready.token}` };
-    await load(`${base}/bench/open`, {}, 2);
-    await load(`${base}/bench/authed`, auth, 2);
-    const open: number[] = [];
-    const authed: number[] = [];
-    const ratios: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      // Alternate which goes first, so neither always meets the warmer machine.
-      if (i % 2 === 0) {
-        open.push(await load(`${base}/bench/open`, {}, ROUND_SECONDS));
-        authed.push(await load(`${base}/bench/authed`, auth, ROUND_SECONDS));
-      } else {
-        authed.push(await load(`${base}/bench/authed`, auth, ROUND_SECONDS));
-        open.push(await load(`${base}/bench/open`, {}, ROUND_SECONDS));
-      }
-      ratios.push((authed[i] ?? 0) / (open[i] ?? 1));
-    }
-    const result = { open: median(open), authed: median(authed), ratio: median(ratios) };
-    console.log(`\nAuthenticated requests (100,000 tokens stored, SQLite, 32 connections, ${ROUNDS} paired rounds of ${ROUND_SECONDS} s)`);
-    console.log(`  without authentication  ${result.open.toFixed(0).padStart(8)} req/s   rounds: ${open.map((x) => x.toFixed(0)).join(', ')}`);
-    console.log(`  with a PAT (Bearer)     ${result.authed.toFixed(0).padStart(8)} req/s   rounds: ${authed.map((x) => x.toFixed(0)).join(', ')}`);
-    console.log(`  ratio (median of pairs) ${(result.ratio * 100).toFixed(1)} %   pairs: ${ratios.map((r) => (r * 100).toFixed(0)).join(', ')}`);
+    const base = `http://127.0.0.1:${server.ready.port}`;
+    const open = { url: `${base}/bench/open` };
+    const authed = { url: `${base}/bench/authed`, headers: { authorization: `Bearer ${server.ready.token}` } };
+    await rps(open, 1);
+    await rps(authed, 1);
+    const seen = await pairedRounds({ open: () => rps(open, ROUND_SECONDS), authed: () => rps(authed, ROUND_SECONDS) }, ROUNDS);
+    const result = { db, open: seen.open, authed: seen.authed, ratio: medianRatio(seen.authed, seen.open) };
+    console.log(`  ${db}: open ${median(result.open).toFixed(0)} req/s, authenticated ${median(result.authed).toFixed(0)} req/s, ratio ${pct(result.ratio)}`);
     return result;
   } finally {
-    server.kill('SIGTERM');
+    await server.stop();
   }
+}
+
+export async function main(): Promise<void> {
+  console.log(`P1 authentication overhead, ${count(TOKENS)} tokens stored, ${ROUNDS} paired rounds of ${ROUND_SECONDS} s`);
+  const results: Result[] = [await measure('SQLite', {})];
+  const fresh = await freshPostgresSchema('bench_auth');
+  let skipped = '';
+  if ('skipped' in fresh) skipped = fresh.skipped;
+  else {
+    try {
+      results.push(await measure('PostgreSQL', { BENCH_DATABASE_URL: fresh.url, BENCH_SCHEMA: fresh.schema }));
+    } finally {
+      await fresh.drop();
+    }
+  }
+  const rounds = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
+  const figures: Figure[] = results.map((r) => ({ what: `authenticated ÷ open, ${r.db}`, value: pct(r.ratio), goal: `≥ ${pct(GOAL)}`, met: r.ratio >= GOAL }));
+  writeSection({
+    name: 'p1',
+    title: 'P1 authentication overhead: a token-authenticated route against the same route open',
+    notes:
+      `One server process (the bench's auth-server.ts: the real app with two trivial routes, \`/bench/open\` public and \`/bench/authed\` needing \`read_api\`) holding ${count(TOKENS)} tokens; ` +
+      `autocannon from this process, 32 connections, ${ROUNDS} rounds of ${ROUND_SECONDS} s each for both routes, alternating which goes first; the ratio is the median of the rounds' ratios, ` +
+      `so that the machine's drift hits both alike. One token is sent throughout: after its first request it is verified from the cache (SHA-256 of the token, a Map lookup, the scope check).` +
+      (skipped ? ` PostgreSQL skipped: ${skipped}.` : ''),
+    table: [
+      ['database', 'open req/s (median)', 'authenticated req/s (median)', 'ratio (median of rounds)', 'open, per round', 'authenticated, per round'],
+      ...results.map((r) => [r.db, median(r.open).toFixed(0), median(r.authed).toFixed(0), pct(r.ratio), rounds(r.open), rounds(r.authed)]),
+    ],
+    figures,
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -10,9 +10,10 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { probePostgres, postgresTestUrl } from '../test/postgres-probe';
 import { anotherToken, call, sharedPostgresSchema, userWithToken } from '../packages/server/src/test/server-process';
+import { size } from './common';
 import { writeSection } from './report';
 
-const REVOCATIONS = Number(process.env.BENCH_P3_REVOCATIONS ?? 100);
+const REVOCATIONS = Number(process.env.BENCH_P3_REVOCATIONS ?? size(100, 20));
 const GOAL_P99_MS = 1000;
 const GIVE_UP_MS = 30_000;
 
@@ -64,18 +65,19 @@ export async function main(): Promise<void> {
     const max = times[times.length - 1] ?? 0;
     const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
     console.log(`P3 revocation propagation, ${times.length} revocations: p50 ${fmt(p50)}, p99 ${fmt(p99)}, max ${fmt(max)} (${(polls / times.length).toFixed(1)} requests to B per revocation)`);
-    writeSection(
-      'p3',
-      'P3 revocation propagation between two servers on one PostgreSQL',
-      `Two server processes on one PostgreSQL schema; ${times.length} revocations on A, each timed from A's 2xx to the end of B's first refused request (B had the token cached; cache TTL 10 s). ` +
+    writeSection({
+      name: 'p3',
+      title: 'P3 revocation propagation between two servers on one PostgreSQL',
+      notes:
+        `Two server processes on one PostgreSQL schema; ${times.length} revocations on A, each timed from A's 2xx to the end of B's first refused request (B had the token cached; cache TTL 10 s). ` +
         `B was asked back to back, ${(polls / times.length).toFixed(1)} requests per revocation on average; it refused on the first ask ${firstAsk} times of ${times.length}, ` +
         `so these figures are mostly one request's round trip: an upper bound of the propagation itself. Before the run, a token revoked in the database with no notification was still accepted by B, so B was answering from its cache.`,
-      [
+      figures: [
         { what: 'p50', value: fmt(p50), goal: '—', met: null },
         { what: 'p99', value: fmt(p99), goal: `< ${GOAL_P99_MS} ms`, met: p99 < GOAL_P99_MS },
         { what: 'max', value: fmt(max), goal: '—', met: null },
       ],
-    );
+    });
   } finally {
     await Promise.all([a.stop(), b.stop()]);
     await shared.cleanup();
