@@ -20,7 +20,11 @@ export const ERROR_STATUS = {
   last_owner: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** The job is larger than the organization allows for one job (its spending limits). */
+  job_over_limit: 422,
   rate_limited: 429,
+  /** A monthly spending limit on the organization's provider token would be exceeded. */
+  spending_limit_reached: 429,
   internal: 500,
   /** The provider could not be reached or answered with an error. */
   provider_error: 502,

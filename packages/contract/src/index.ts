@@ -8,3 +8,4 @@ export * from './token-policy.schemas';
 export * from './audit.schemas';
 export * from './providers.schemas';
 export * from './quantum.schemas';
+export * from './spending.schemas';

@@ -148,6 +148,8 @@ export const JobResponse = Type.Object({
     provider: Type.String(),
     provider_name: Type.String(),
     input_format: InputFormatSchema,
+    /** What the job was estimated to cost when it was submitted (USD); null on a backend with no price. */
+    estimated_cost: Type.Optional(Type.Union([Type.Object({ amount: Type.Number(), currency: Type.Literal('USD') }), Type.Null()])),
   }),
 });
 export type JobResponse = Static<typeof JobResponse>;

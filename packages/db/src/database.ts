@@ -9,6 +9,7 @@ import type { SessionTable } from './tables/session.table';
 import type { ProviderTokenTable } from './tables/provider-token.table';
 import type { PersonalAccessTokenTable } from './tables/personal-access-token.table';
 import type { UserTable } from './tables/user.table';
+import type { SpendingLimitTable, UsageCounterTable } from './tables/spending.table';
 
 export interface Database {
   users: UserTable;
@@ -22,4 +23,6 @@ export interface Database {
   provider_tokens: ProviderTokenTable;
   jobs: JobTable;
   job_account_turns: JobAccountTurnTable;
+  spending_limits: SpendingLimitTable;
+  usage_counters: UsageCounterTable;
 }

@@ -10,3 +10,4 @@ export type * from './tables/organization-token-policy.table';
 export type * from './tables/audit-event.table';
 export type * from './tables/provider-token.table';
 export type * from './tables/job.table';
+export type * from './tables/spending.table';

@@ -27,6 +27,8 @@ import type { JobWorker } from './modules/quantum/job-worker';
 import { createJobService } from './modules/quantum/jobs.service';
 import { quantumRoutes } from './modules/quantum/quantum.routes';
 import { createSimulatorPool } from './modules/quantum/simulator-pool';
+import { createSpendingService } from './modules/spending/spending.service';
+import { spendingRoutes } from './modules/spending/spending.routes';
 
 import { healthRoutes } from './modules/health/health.routes';
 import { orgRoutes } from './modules/orgs/orgs.routes';
@@ -178,6 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     await simulator.close();
     await programs.close();
   });
+  const spending = createSpendingService({ db: database.db, clock, audit, prices: config.prices });
   const jobs = createJobService({
     db: database.db,
     dialect: database.dialect,
@@ -187,6 +190,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     providerTokens,
     limits: { maxQueuedPerAccount: config.jobsMaxQueuedPerAccount, simulatorMaxWork: config.simulatorMaxWork },
     programs,
+    spending,
     onSubmitted: () => worker.kick(),
   });
   app.addHook('onReady', async () => {
@@ -224,6 +228,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   await app.register(auditRoutes, { audit });
   await app.register(providerTokenRoutes, { providerTokens, orgs, audit });
   await app.register(quantumRoutes, { jobs });
+  await app.register(spendingRoutes, { spending, orgs });
   await app.register(proxyRoutes, { resolver, providerTokens, audit, jobs: proxyJobLookup(database.db), providerUrls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock });
   for (const plugin of deps.extraPlugins ?? []) await app.register(plugin);
   webUi = await registerWebUi(app, config.webDir);

@@ -7,6 +7,9 @@ import { RATE_LIMIT_DEFAULTS, RATE_LIMIT_NAMES } from './plugins/rate-limit';
 import type { RateLimitSetting, RateLimitSettings } from './plugins/rate-limit';
 import { DEFAULT_WEB_DIR } from './plugins/web-ui';
 import { DEFAULT_AUTH_CACHE_TTL_MS } from './modules/tokens/token-verifier';
+import { DEFAULT_PRICES, parsePriceTable } from './modules/spending/prices';
+import type { PriceTable } from './modules/spending/prices';
+import { readFileSync } from 'node:fs';
 
 export interface Config {
   readonly port: number;
@@ -41,6 +44,11 @@ export interface Config {
    * of the catalog's fields): the last resort of token resolution; backends then show PAY_PER_USE.
    */
   readonly platformCredentials: Readonly<Partial<Record<ProviderId, Readonly<Record<string, string>>>>>;
+  /**
+   * Prices per backend that estimate each job's cost (modules/spending/prices.ts), with the date
+   * they were taken; QONDUIT_PRICES_FILE or QONDUIT_PRICES replaces entries of the built-in table.
+   */
+  readonly prices: PriceTable;
   /** How often the job worker looks for work, in milliseconds. */
   readonly workerIntervalMs: number;
   /** How long a worker may hold a job before another process may take it over (crash recovery). */
@@ -79,6 +87,35 @@ function platformCredentials(env: NodeJS.ProcessEnv): Partial<Record<ProviderId,
     found[id] = checked.credential;
   }
   return found;
+}
+
+function prices(env: NodeJS.ProcessEnv): PriceTable {
+  const file = env.QONDUIT_PRICES_FILE;
+  const inline = env.QONDUIT_PRICES;
+  if (file && inline) throw new ConfigError('QONDUIT_PRICES', 'set either QONDUIT_PRICES or QONDUIT_PRICES_FILE, not both');
+  const name = file ? 'QONDUIT_PRICES_FILE' : 'QONDUIT_PRICES';
+  let text: string;
+  if (file) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(name, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
+  } else if (inline) {
+    text = inline;
+  } else {
+    return DEFAULT_PRICES;
+  }
+  if (text.length > 100_000) throw new ConfigError(name, 'the price table is larger than 100 kB');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError(name, 'expected JSON: {"as_of": "YYYY-MM-DD", "backends": {"<backend id>": {"per_task": 0.3, "per_shot": 0.03}}}');
+  }
+  const checked = parsePriceTable(parsed);
+  if (!checked.ok) throw new ConfigError(name, checked.problem);
+  return checked.table;
 }
 
 export class ConfigError extends Error {
@@ -203,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     authCacheTtlMs: integer(env, 'QONDUIT_AUTH_CACHE_TTL_MS', DEFAULT_AUTH_CACHE_TTL_MS, 0, 3_600_000),
     providerUrls,
     platformCredentials: platformCredentials(env),
+    prices: prices(env),
     workerIntervalMs: integer(env, 'QONDUIT_WORKER_INTERVAL_MS', 500, 10, 60_000),
     workerLeaseMs: integer(env, 'QONDUIT_WORKER_LEASE_MS', 60_000, 1000, 3_600_000),
     workerConcurrency: integer(env, 'QONDUIT_WORKER_CONCURRENCY', 8, 1, 256),

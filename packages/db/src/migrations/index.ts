@@ -10,6 +10,7 @@ import * as m202611291300 from './202611291300_org_invitations';
 import * as m202611291310 from './202611291310_audit_filters';
 import * as m202611291400 from './202611291400_drop_login_failures';
 import * as m202611291500 from './202611291500_token_restrictions_and_org_policy';
+import * as m202611291600 from './202611291600_spending_limits';
 import * as m202611291800 from './202611291800_org_slugs';
 
 // Listed statically (not read from a folder) so that migrations work the same from source,
@@ -26,5 +27,6 @@ export const migrations: Record<string, Migration> = {
   '202611291310_audit_filters': m202611291310,
   '202611291400_drop_login_failures': m202611291400,
   '202611291500_token_restrictions_and_org_policy': m202611291500,
+  '202611291600_spending_limits': m202611291600,
   '202611291800_org_slugs': m202611291800,
 };

@@ -45,6 +45,13 @@ export interface JobTable {
    */
   submit_attempt_id: string | null;
   submit_attempt_at: string | null;
+  /** What the job was estimated to cost at submission, in micro-dollars (bigint); null: no price. */
+  estimated_cost_micro_usd: number | string | null;
+  /**
+   * The month (YYYY-MM) whose usage counters this job was counted in, for a job spending an
+   * organization's token; cleared when the usage is given back (the job never reached its provider).
+   */
+  usage_month: string | null;
 }
 export type Job = Selectable<JobTable>;
 export type NewJob = Insertable<JobTable>;

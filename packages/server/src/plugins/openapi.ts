@@ -102,7 +102,8 @@ export const ROUTE_ERRORS: Readonly<Record<string, readonly ErrorCode[]>> = {
   'PUT /api/v1/orgs/:org/provider-tokens/:provider': ['conflict'],
   'POST /api/v1/user/provider-tokens/:provider/verify': ['provider_error'],
   'POST /api/v1/orgs/:org/provider-tokens/:provider/verify': ['provider_error'],
-  'POST /quantum/jobs': ['provider_token_missing', 'unsupported_circuit', 'not_found', 'provider_error'],
+  'POST /quantum/jobs': ['provider_token_missing', 'unsupported_circuit', 'not_found', 'provider_error', 'job_over_limit', 'spending_limit_reached'],
+  'POST /quantum/jobs/estimate': ['unsupported_circuit', 'not_found'],
   'GET /quantum/jobs/:id/result': ['job_not_finished'],
   'DELETE /quantum/jobs/:id': ['conflict', 'provider_error'],
   '* /proxy/:provider/*': ['provider_token_missing', 'provider_error'],
@@ -169,6 +170,15 @@ const ERROR_EXAMPLES: Record<
   payload_too_large: { summary: 'The body is too large', message: 'The request body is larger than 1 MiB' },
   unsupported_media_type: { summary: 'The body is not JSON', message: 'Send the body as application/json' },
   rate_limited: { summary: 'Too many requests', message: 'Too many job submissions; try again in 12 s' },
+  spending_limit_reached: {
+    summary: "A monthly spending limit on the organization's provider token",
+    message:
+      "This job would pass Quantum Lab's limit of 1000 IonQ shots per member per month (you have used 950 in 2026-11, this job has 100); it resets at 2026-12-01T00:00:00.000Z",
+  },
+  job_over_limit: {
+    summary: 'The job is larger than the organization allows for one job',
+    message: "Quantum Lab allows at most 1000 shots per IonQ job; this job has 5000",
+  },
   internal: {
     summary: 'Unexpected error',
     message: 'Something went wrong on our side; the request id identifies it in the server log',
@@ -191,6 +201,7 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   403: "Forbidden: the token lacks a scope, you are not a member of the organization in X-OrganizationId, the token is restricted to other organizations, the organization's token policy refuses the token, your role does not allow it, or a cookie-authenticated write came without X-CSRF-Token.",
   404: 'Not found: there is no such resource, or it belongs to an account you cannot act for (the two answer alike).',
   409: 'Conflict with the current state of the resource.',
+  422: "Unprocessable: the job is larger than the organization's spending limits allow for one job.",
   429: 'Too many requests: a rate limit is spent. Retry after the number of seconds in `Retry-After`.',
   500: 'Unexpected server error; `request_id` identifies it in the server log.',
   502: 'The quantum provider could not be reached, or answered with an error.',
@@ -215,7 +226,7 @@ const RESPONSE_HEADERS: Record<
   429: {
     'Retry-After': {
       type: 'integer',
-      description: 'Seconds until the limit lets this request through again.',
+      description: 'Seconds until the limit lets this request through again (for `spending_limit_reached`: until the month resets).',
     },
   },
 };
@@ -409,6 +420,11 @@ export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
       "Bring your own token: your or an organization's credentials for IBM Quantum, IonQ, AWS Braket, D-Wave, …, stored encrypted. The API never returns a secret, only a masked hint.",
   },
   { name: 'audit', description: 'Who did what with tokens, members and provider tokens, newest first.' },
+  {
+    name: 'spending limits and usage',
+    description:
+      "Limits on what members and the whole organization may spend of the organization's provider tokens per calendar month (jobs, shots, estimated cost; owners and maintainers set them), and the month's usage per member and provider (every member reads it).",
+  },
   {
     name: 'quantum',
     description:

@@ -24,6 +24,7 @@ export const RATE_LIMIT_DEFAULTS = {
   leaked_token_revoke: { points: 30, seconds: 60, by: 'ip', what: 'leaked-token revocation requests from your address' },
   token_create: { points: 30, seconds: 3600, by: 'user', what: 'token creations and rotations' },
   job_submit: { points: 60, seconds: 60, by: 'user', what: 'job submissions' },
+  job_estimate: { points: 120, seconds: 60, by: 'user', what: 'job cost estimates' },
   member_add: { points: 30, seconds: 3600, by: 'user', what: 'member additions' },
   proxy: { points: 300, seconds: 60, by: 'user', what: 'provider proxy requests' },
 } as const satisfies Record<string, { points: number; seconds: number; by: 'ip' | 'user'; what: string }>;

@@ -60,7 +60,13 @@ export const ORG_POLICY = {
   },
   manage_provider_tokens: {
     does: "change the organization's provider tokens",
-    covers: "add, replace, verify, delete the organization's provider tokens; set spending limits",
+    covers: "add, replace, verify, delete the organization's provider tokens",
+    viewer: 'none',
+    maintainer: 'all',
+    owner: 'all',
+  },
+  set_spending_limits: {
+    does: "set spending limits on the organization's provider tokens",
     viewer: 'none',
     maintainer: 'all',
     owner: 'all',

@@ -7,6 +7,7 @@ import type { Kysely, Updateable } from 'kysely';
 import { hostname } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ProviderTokenService } from '../provider-tokens/provider-tokens.service';
+import { returnJobUsage } from '../spending/spending.store';
 import type { CredentialResolver } from './credential-resolver';
 import { providerLabel } from './jobs.service';
 import * as store from './jobs.store';
@@ -37,6 +38,25 @@ class LeaseLost extends Error {}
 
 /** A step's outcome: the columns to write, or nothing (the lease was lost, or the server is stopping). */
 type Outcome = Updateable<JobTable> | null;
+
+/** What a step learnt about whether the job reached its provider (for the usage it gives back). */
+interface StepNotes {
+  /** A submission attempt was recorded: the provider may have the job. */
+  attempted: boolean;
+  /** The provider refused the submission with a 4xx answer: it created nothing. */
+  refused: boolean;
+}
+
+/**
+ * A job that ends (FAILED or CANCELLED) without its provider ever having had it spent nothing:
+ * its usage of the organization's spending limits is given back. A job whose submission may
+ * have reached the provider (an attempt whose outcome is unknown) keeps its usage.
+ */
+function reachedNoProvider(job: Job, values: Updateable<JobTable>, notes: StepNotes): boolean {
+  if (values.status !== 'FAILED' && values.status !== 'CANCELLED') return false;
+  if (job.provider_job_id !== null || (values.provider_job_id ?? null) !== null) return false;
+  return notes.refused || (job.submit_attempt_id === null && !notes.attempted);
+}
 
 /**
  * Drives stored jobs to a final state: submits them to their provider (or runs them on the
@@ -166,7 +186,7 @@ export function createJobWorker(deps: {
   }
 
   /** One step for one job; returns the columns to write. */
-  async function step(job: Job, token: string, signal: AbortSignal): Promise<Outcome> {
+  async function step(job: Job, token: string, signal: AbortSignal, notes: StepNotes): Promise<Outcome> {
     const backend = backendById(job.backend_id);
     if (!backend) return { status: 'FAILED', error_message: `Backend ${job.backend_id} no longer exists`, ended_at: iso() };
     if (backend.provider === 'local') return simulate(job, token, signal);
@@ -178,6 +198,8 @@ export function createJobWorker(deps: {
     const ctx = { ...deps.adapterContext, signal };
     // Set while a first submission is in flight: a 4xx answer to it proves nothing was created.
     let freshAttempt = false;
+    // Set while any submission call is in flight: a refusal (4xx) of it created nothing either.
+    let submitting = false;
     try {
       if (job.status === 'CANCELLING') {
         let providerJobId = job.provider_job_id;
@@ -207,8 +229,11 @@ export function createJobWorker(deps: {
           // The intent to submit is written first: after a crash, the attempt id is what the
           // provider's job is found (or deduplicated) by.
           if (!(await store.recordSubmitAttempt(db, job.id, token, previous, attemptId, iso()))) throw new LeaseLost();
+          notes.attempted = true;
           freshAttempt = !adapter.idempotentSubmit;
+          submitting = true;
           submitted = await adapter.submit(jobSpec(job, backend, attemptId), credential, ctx);
+          submitting = false;
         }
         const startedAt = iso();
         // Kept even if the lease was lost meanwhile: the provider's job is ours by the attempt id.
@@ -238,6 +263,7 @@ export function createJobWorker(deps: {
       if (!(err instanceof ProviderError)) throw err;
       switch (err.kind) {
         case 'auth': {
+          if (submitting) notes.refused = true;
           const message = `The provider rejected the ${providerLabel(provider)} token of ${await deps.accountLabel(job)}`;
           if (recordId) await deps.providerTokens.markInvalid(recordId, message);
           return { status: 'FAILED', error_message: message, ended_at: iso() };
@@ -248,12 +274,15 @@ export function createJobWorker(deps: {
           // try is a fresh one rather than a lookup.
           const refused = freshAttempt && err.status !== undefined && err.status < 500 ? { submit_attempt_id: null, submit_attempt_at: null } : {};
           if (attempts >= MAX_UNREACHABLE_ATTEMPTS) {
+            if (Object.keys(refused).length > 0) notes.refused = true;
             return { status: 'FAILED', error_message: `${providerLabel(provider)} could not be reached after ${attempts} attempts: ${err.message}`, ended_at: iso() };
           }
           // Exponential backoff: 1 s, 2 s, 4 s, ... up to a minute.
           return { ...refused, attempts, next_run_at: iso(Math.min(60_000, 1000 * 2 ** (attempts - 1))) };
         }
         case 'rejected':
+          if (submitting && err.status !== undefined && err.status < 500) notes.refused = true;
+          return { status: 'FAILED', error_message: `${providerLabel(provider)} refused the job: ${err.message}`, ended_at: iso() };
         case 'protocol':
           return { status: 'FAILED', error_message: `${providerLabel(provider)} refused the job: ${err.message}`, ended_at: iso() };
       }
@@ -272,8 +301,9 @@ export function createJobWorker(deps: {
         .catch((err: unknown) => log.warn({ err, job_id: job.id }, 'could not renew a job lease'));
     }, Math.max(100, Math.floor(deps.leaseMs / 3)));
     let values: Outcome;
+    const notes: StepNotes = { attempted: false, refused: false };
     try {
-      values = await step(job, token, abort.signal);
+      values = await step(job, token, abort.signal, notes);
     } catch (err) {
       if (err instanceof LeaseLost || abort.signal.aborted) values = null;
       else if (err instanceof JobFailure) values = { status: 'FAILED', error_message: err.message, ended_at: iso() };
@@ -289,7 +319,15 @@ export function createJobWorker(deps: {
       await store.releaseLease(db, job.id, token, {});
       return;
     }
-    const written = await store.updateLeased(db, job.id, token, job.status, { ...values, lease_owner: null, lease_expires_at: null });
+    const final = { ...values, lease_owner: null, lease_expires_at: null };
+    const written = reachedNoProvider(job, values, notes)
+      ? // The outcome and the usage given back commit together, or neither does.
+        await db.transaction().execute(async (trx) => {
+          const ok = await store.updateLeased(trx, job.id, token, job.status, final);
+          if (ok) await returnJobUsage(trx, job.id);
+          return ok;
+        })
+      : await store.updateLeased(db, job.id, token, job.status, final);
     if (!written) {
       // Cancelled during the step: keep the cancel, but remember the provider's job so that
       // the next pass cancels it there. (Or the lease was lost and another worker has it.)

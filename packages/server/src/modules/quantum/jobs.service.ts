@@ -1,6 +1,6 @@
 import { AppError, newId, notFound } from '@qonduit/core';
 import type { Clock } from '@qonduit/core';
-import type { BackendAccess, InputFormat, SubmitJobBody } from '@qonduit/contract';
+import type { BackendAccess, EstimateResponse, InputFormat, SubmitJobBody } from '@qonduit/contract';
 import type { Database, Dialect, Job } from '@qonduit/db';
 import {
   BACKENDS,
@@ -19,6 +19,8 @@ import type { OrgContext, Principal } from '../../plugins/auth';
 import type { AuditService } from '../audit/audit.service';
 import { assertMay } from '../orgs/org-policy';
 import type { ProviderTokenService } from '../provider-tokens/provider-tokens.service';
+import { monthOf } from '../spending/spending.service';
+import type { SpendingService } from '../spending/spending.service';
 import type { CredentialResolver, TokenSource } from './credential-resolver';
 import * as store from './jobs.store';
 import type { JobSummary } from './jobs.store';
@@ -50,7 +52,12 @@ export function toJobResponse(job: JobSummary) {
     ended_at: job.ended_at,
     token_source: job.token_source,
     error_message: job.error_message,
-    qonduit: { provider: job.provider, provider_name: providerLabel(job.provider), input_format: format },
+    qonduit: {
+      provider: job.provider,
+      provider_name: providerLabel(job.provider),
+      input_format: format,
+      estimated_cost: job.estimated_cost_micro_usd === null ? null : { amount: Number(job.estimated_cost_micro_usd) / 1_000_000, currency: 'USD' as const },
+    },
   };
 }
 
@@ -103,6 +110,8 @@ export function createJobService(deps: {
   providerTokens: ProviderTokenService;
   limits: { maxQueuedPerAccount: number; simulatorMaxWork: number };
   programs: ProgramReader;
+  /** Cost estimates, and the spending limits on organizations' provider tokens. */
+  spending: SpendingService;
   /** Wakes the worker so that a new job starts without waiting for the next tick. */
   onSubmitted: () => void;
 }) {
@@ -117,6 +126,24 @@ export function createJobService(deps: {
     return job;
   }
 
+  /** What the backend and the program are, or why the backend cannot take the job (400/404). */
+  async function validate(body: SubmitJobBody): Promise<{ backend: BackendInfo; program: ProgramFacts }> {
+    const backend = backendById(body.backend_id);
+    if (!backend) throw new AppError('not_found', `There is no backend '${body.backend_id}'; GET /quantum/backends lists them`);
+    if (body.provider && !backendMatchesProvider(backend, body.provider)) {
+      throw new AppError('validation_failed', `${backend.id} is a ${backend.planqk_provider} backend (${providerLabel(backend.provider)}), not ${body.provider}`, {
+        details: [{ field: 'provider', message: `must be ${backend.planqk_provider} or ${backend.provider}` }],
+      });
+    }
+    const program = await readForSubmission(deps.programs, body.input_format, body.input);
+    checkFits(backend, program, body.shots, body.input_format);
+    if (backend.provider === 'local') {
+      const overBudget = simulationBudgetProblem(program.work, program.qubits, deps.limits.simulatorMaxWork);
+      if (overBudget) throw unsupported(overBudget);
+    }
+    return { backend, program };
+  }
+
   return {
     accountOf,
 
@@ -125,19 +152,7 @@ export function createJobService(deps: {
         const earlier = await store.findByIdempotencyKey(db, accountOf(principal, org).id, idempotencyKey);
         if (earlier) return toJobResponse(earlier);
       }
-      const backend = backendById(body.backend_id);
-      if (!backend) throw new AppError('not_found', `There is no backend '${body.backend_id}'; GET /quantum/backends lists them`);
-      if (body.provider && !backendMatchesProvider(backend, body.provider)) {
-        throw new AppError('validation_failed', `${backend.id} is a ${backend.planqk_provider} backend (${providerLabel(backend.provider)}), not ${body.provider}`, {
-          details: [{ field: 'provider', message: `must be ${backend.planqk_provider} or ${backend.provider}` }],
-        });
-      }
-      const program = await readForSubmission(deps.programs, body.input_format, body.input);
-      checkFits(backend, program, body.shots, body.input_format);
-      if (backend.provider === 'local') {
-        const overBudget = simulationBudgetProblem(program.work, program.qubits, deps.limits.simulatorMaxWork);
-        if (overBudget) throw unsupported(overBudget);
-      }
+      const { backend, program } = await validate(body);
 
       // The credential is decided now and recorded by source; the secret is fetched again at run time.
       let tokenSource: Job['token_source'] = 'none';
@@ -149,8 +164,12 @@ export function createJobService(deps: {
         tokenRecordId = resolved.recordId;
       }
 
-      const nowIso = clock.now().toISOString();
+      const now = clock.now();
+      const nowIso = now.toISOString();
       const account = accountOf(principal, org);
+      const cost = deps.spending.estimate(backend.id, body.shots);
+      // A job spending the organization's own token counts against its spending limits.
+      const counted = tokenSource === 'organization' && org !== null;
       const job: Job = {
         id: newId(),
         account_id: account.id,
@@ -180,6 +199,8 @@ export function createJobService(deps: {
         idempotency_key: idempotencyKey ?? null,
         submit_attempt_id: null,
         submit_attempt_at: null,
+        estimated_cost_micro_usd: cost?.micro ?? null,
+        usage_month: counted ? monthOf(now) : null,
       };
       const inserted = await db.transaction().execute(async (trx) => {
         // Counted and inserted under the account's lock, so that concurrent submissions cannot
@@ -194,6 +215,10 @@ export function createJobService(deps: {
           );
         }
         if (!(await store.insertJob(trx, job))) return false;
+        if (counted) {
+          // Counted with the job, in its transaction: a refusal (429/422) leaves neither behind.
+          await deps.spending.charge(trx, { organizationId: account.id, provider: backend.provider, userId: principal.userId, shots: body.shots, costMicro: cost?.micro ?? 0, now });
+        }
         if (tokenSource === 'organization' || tokenSource === 'user') {
           await deps.audit.record(
             {
@@ -215,6 +240,36 @@ export function createJobService(deps: {
       }
       deps.onSubmitted();
       return toJobResponse(job);
+    },
+
+    /** What a submission of `body` would cost and whether it would be accepted now; creates nothing. */
+    async estimate(principal: Principal, org: OrgContext | null, body: SubmitJobBody): Promise<EstimateResponse> {
+      const { backend } = await validate(body);
+      let tokenSource: Job['token_source'] = 'none';
+      let refusal: { code: string; message: string } | null = null;
+      if (backend.provider !== 'local') {
+        const resolved = await resolver.resolve(principal.userId, org, backend.provider);
+        if (resolved) tokenSource = resolved.source;
+        else {
+          const missing = resolver.missing(backend.provider, org);
+          refusal = { code: missing.code, message: missing.message };
+        }
+      }
+      const cost = deps.spending.estimate(backend.id, body.shots);
+      if (tokenSource === 'organization' && org) {
+        const now = clock.now();
+        const over = await deps.spending.wouldRefuse({ organizationId: org.organizationId, provider: backend.provider, userId: principal.userId, shots: body.shots, costMicro: cost?.micro ?? 0, now });
+        if (over) refusal = { code: over.code, message: over.message };
+      }
+      return {
+        backend_id: backend.id,
+        provider: backend.provider,
+        provider_name: providerLabel(backend.provider),
+        shots: body.shots,
+        estimated_cost: cost?.response ?? null,
+        token_source: tokenSource,
+        refusal,
+      };
     },
 
     async list(principal: Principal, org: OrgContext | null, page: { page?: number; size?: number }) {
@@ -246,7 +301,13 @@ export function createJobService(deps: {
       if (org) assertMay(org.role, 'cancel_job', { own: job.submitted_by === principal.userId });
       const nowIso = clock.now().toISOString();
       if (job.status === 'PENDING' && job.provider_job_id === null) {
-        if (await store.requestCancel(db, id, { status: 'CANCELLED', ended_at: nowIso }, ['PENDING'], nowIso)) return;
+        // Never submitted: nothing was spent, so its usage is given back with the cancel.
+        const cancelled = await db.transaction().execute(async (trx) => {
+          if (!(await store.requestCancel(trx, id, { status: 'CANCELLED', ended_at: nowIso }, ['PENDING'], nowIso))) return false;
+          await deps.spending.returnUsage(trx, id);
+          return true;
+        });
+        if (cancelled) return;
       }
       if (
         await store.requestCancel(db, id, { status: 'CANCELLING', next_run_at: nowIso }, ['PENDING', 'RUNNING'])

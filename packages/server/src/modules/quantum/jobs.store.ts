@@ -60,6 +60,8 @@ export const JOB_SUMMARY_COLUMNS = [
   'idempotency_key',
   'submit_attempt_id',
   'submit_attempt_at',
+  'estimated_cost_micro_usd',
+  'usage_month',
 ] as const satisfies ReadonlyArray<keyof Job>;
 export type JobSummary = Pick<Job, (typeof JOB_SUMMARY_COLUMNS)[number]>;
 

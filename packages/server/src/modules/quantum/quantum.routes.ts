@@ -3,6 +3,7 @@ import {
   BackendQuery,
   BackendResponse,
   BackendStatusResponse,
+  EstimateResponse,
   JobListQuery,
   JobPage,
   JobParams,
@@ -77,6 +78,27 @@ export const quantumRoutes: FastifyPluginAsyncTypebox<{ jobs: JobService }> = as
         throw new AppError('validation_failed', 'Idempotency-Key must be 1 to 200 characters', { details: [{ field: 'Idempotency-Key', message: 'must be 1 to 200 characters' }] });
       }
       return reply.status(201).send(await jobs.submit(principalOf(request), request.orgContext, request.ip, request.body, typeof key === 'string' ? key : undefined));
+    },
+  );
+
+  app.post(
+    '/quantum/jobs/estimate',
+    {
+      config: { access: JOB_WRITE_ACCESS, rateLimit: 'job_estimate' },
+      schema: {
+        tags,
+        summary: 'What a job would cost, and whether it would be accepted now; creates no job',
+        description:
+          'The same body as `POST /quantum/jobs`, checked the same way (backend, program, shots), and the same scope. ' +
+          "Answers the estimated cost from the price table (null on a backend without a price), whose token the job would spend, and the refusal a submission would get now " +
+          "(a spending limit on the organization's token, or no token to spend), or null.",
+        body: SubmitJobBody,
+        response: withErrors({ 200: EstimateResponse }),
+      },
+    },
+    async (request) => {
+      requireQuantumTokensFor(request, request.body.backend_id, 'Estimating');
+      return jobs.estimate(principalOf(request), request.orgContext, request.body);
     },
   );
 
