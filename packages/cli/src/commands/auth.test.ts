@@ -147,7 +147,7 @@ describe('qonduit tokens', () => {
     expect(created.code).toBe(EXIT.ok);
     const secret = created.stdout.trim();
     expect(secret).toMatch(/^qdp_[0-9A-Za-z]{36}$/);
-    expect(created.stderr).toContain('Created token "laptop" (api, read_api), expires in 6 days');
+    expect(created.stderr).toContain('Created token "laptop" (api, read_api), expires in 7 days');
     expect(created.stderr).toContain('This is the only time the token is shown');
 
     const list = await machine.run(['tokens', 'list']);
@@ -196,7 +196,7 @@ describe('qonduit tokens', () => {
     expect(fresh).not.toBe(old);
     expect(savedConfig().token).toBe(fresh);
     expect(run.stderr).toContain('The CLI now uses the new token');
-    expect((await machine.run(['tokens', 'self'])).stdout).toMatch(/expires: .*\(in 59 days\)/);
+    expect((await machine.run(['tokens', 'self'])).stdout).toMatch(/expires: .*\(in 60 days\)/);
     expect((await machine.run(['whoami'], { env: { QONDUIT_TOKEN: old } })).code).toBe(EXIT.authentication);
   });
 

@@ -15,6 +15,8 @@ describe('durations and dates', () => {
 
   it('says how far a date is, in days up to three months', () => {
     expect(relativeTime('2027-01-27T12:00:00Z', NOW)).toBe('in 60 days');
+    // A 30-day token listed a moment after it was made: 30 days, as the web UI says too.
+    expect(relativeTime('2026-12-28T11:59:58Z', NOW)).toBe('in 30 days');
     expect(relativeTime('2027-06-01T12:00:00Z', NOW)).toBe('in 6 months');
     expect(relativeTime('2026-11-28T09:00:00Z', NOW)).toBe('3 hours ago');
     expect(relativeTime('2026-11-28T11:59:30Z', NOW)).toBe('just now');

@@ -29,7 +29,8 @@ export function relativeTime(iso: string | null, now: Date): string {
     // Token lifetimes are set in days (30d, 90d): say "in 59 days" rather than "in 1 month".
     if (name === 'month' && abs < 90 * 86_400_000) continue;
     if (abs >= size) {
-      const n = Math.floor(abs / size);
+      // Rounded, as the web UI does: a 30-day token made a moment ago expires "in 30 days".
+      const n = Math.round(abs / size);
       const phrase = `${n} ${name}${n === 1 ? '' : 's'}`;
       return diff >= 0 ? `in ${phrase}` : `${phrase} ago`;
     }
