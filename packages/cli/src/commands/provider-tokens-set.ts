@@ -25,6 +25,7 @@ export function registerProviderTokensSet(parent: Command, ctx: CommandContext):
     .option('--org <org>', ORG_OPTION_HELP)
     .option('--field <name=value>', 'a non-secret field such as region or instance_crn (repeatable)', collect)
     .option('--from-env <[field=]VAR>', 'take a field from an environment variable (repeatable)', collect)
+    .option('--json', 'print the saved token (masked hints only) as JSON')
     .addHelpText(
       'after',
       examples(
@@ -61,6 +62,7 @@ export function registerProviderTokensSet(parent: Command, ctx: CommandContext):
         });
       }
       const saved = await client.providerTokens.set(provider.id, values, account.id ? { org: account.id } : {});
+      if (opts.json) return ctx.json(saved);
       const hints = Object.entries(saved.hints).map(([k, v]) => `${k} ${v}`).join(', ');
       ctx.note(`✓ Saved the ${saved.display_name} token for ${accountLabel(account)} (${hints})`);
       ctx.note(`  Check it against ${saved.display_name} with \`qonduit provider-tokens verify ${provider.id}${opts.org ? ` --org ${JSON.stringify(opts.org)}` : ''}\``);

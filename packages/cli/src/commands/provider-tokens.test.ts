@@ -51,6 +51,10 @@ describe('qonduit provider-tokens', () => {
     expect(output(list)).not.toContain(IONQ_KEY);
     const personal = await machine.run(['provider-tokens', 'list']);
     expect(personal.stderr).toContain('No provider tokens for your personal account');
+
+    const json = await machine.run(['provider-tokens', 'set', 'ionq', '--org', 'Grace Labs', '--json'], { stdin: `${IONQ_KEY}\n` });
+    expect(JSON.parse(json.stdout)).toMatchObject({ provider: 'ionq', hints: { api_key: '••••lmno' } });
+    expect(output(json)).not.toContain(IONQ_KEY);
   });
 
   it('verify checks the stored token against the provider', async () => {
@@ -94,7 +98,9 @@ describe('qonduit provider-tokens', () => {
 
   it("a viewer cannot replace the organization's token: exit 4 and the message names the role", async () => {
     const vera = await server.signUp({ name: 'Vera Viewer' });
-    expect((await machine.run(['members', 'add', vera.email, '--org', org])).code).toBe(EXIT.ok);
+    const invited = await machine.run(['members', 'add', vera.email, '--org', org, '--json']);
+    expect(invited.code).toBe(EXIT.ok);
+    expect(JSON.parse(invited.stdout)).toMatchObject({ email: vera.email, role: 'viewer', status: 'pending' });
     const asVera = { env: { QONDUIT_TOKEN: (await vera.createToken()).token } };
     expect((await machine.run(['invitations', 'accept', 'Grace Labs'], asVera)).code).toBe(EXIT.ok);
     const run = await machine.run(['provider-tokens', 'set', 'ionq', '--org', org], {
