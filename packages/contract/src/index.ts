@@ -8,4 +8,5 @@ export * from './token-policy.schemas';
 export * from './audit.schemas';
 export * from './providers.schemas';
 export * from './quantum.schemas';
+export * from './notices.schemas';
 export * from './spending.schemas';

@@ -30,6 +30,9 @@ import { createSimulatorPool } from './modules/quantum/simulator-pool';
 import { createSpendingService } from './modules/spending/spending.service';
 import { spendingRoutes } from './modules/spending/spending.routes';
 
+import { noticeRoutes } from './modules/notices/notices.routes';
+import { createNoticeService } from './modules/notices/notices.service';
+import type { NoticeService } from './modules/notices/notices.service';
 import { healthRoutes } from './modules/health/health.routes';
 import { orgRoutes } from './modules/orgs/orgs.routes';
 import { createOrgJobCanceller } from './modules/orgs/org-jobs';
@@ -80,7 +83,7 @@ function trustProxyOption(setting: Config['trustProxy']): boolean | string[] | (
   return setting === false ? false : [...setting];
 }
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { routeTable: RouteEntry[]; tokenVerifier: TokenVerifier; jobWorker: JobWorker }> {
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { routeTable: RouteEntry[]; tokenVerifier: TokenVerifier; jobWorker: JobWorker; notices: NoticeService }> {
   const { config, database, clock } = deps;
   // Whatever started us: a key that cannot open what the database holds must not serve.
   await checkKeyOpensNewestRecord(database.db, deps.keyring.current());
@@ -125,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   });
   database.pgPool?.on('error', (err) => app.log.warn({ err }, 'an idle database connection was lost; the pool opens a new one'));
   const bus = createInvalidationBus(database, app.log);
-  const tokens = createTokenService({ db: database.db, dialect: database.dialect, clock, audit, bus });
+  const tokens = createTokenService({ db: database.db, dialect: database.dialect, clock, audit, bus, listRetentionDays: config.tokenListRetentionDays });
   const verifier = createTokenVerifier({ db: database.db, clock, bus, log: app.log, audit, cacheTtlMs: config.authCacheTtlMs });
   const providerTokens = createProviderTokenService({
     db: database.db,
@@ -135,6 +138,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     adapterContext: { urls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock },
   });
   const resolver = createCredentialResolver({ providerTokens, platformCredentials: config.platformCredentials });
+  const notices = createNoticeService({
+    db: database.db,
+    clock,
+    audit,
+    bus,
+    keyring: deps.keyring,
+    log: app.log,
+    settings: { smtpUrl: config.smtpUrl, smtpFrom: config.smtpFrom, publicUrl: config.publicUrl, webhookAllowPrivate: config.webhookAllowPrivate, tokenInactiveDays: config.tokenInactiveDays },
+  });
+  // Token notices (and inactive-token retirement) on every server: each notice is written once, whoever gets there first.
+  app.addHook('onReady', async () => notices.start(config.sweepIntervalMs));
+  app.addHook('onClose', async () => notices.stop());
   const orgs = createOrgService({
     db: database.db,
     dialect: database.dialect,
@@ -227,6 +242,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   await app.register(tokenRoutes, { tokens, accounts });
   await app.register(auditRoutes, { audit });
   await app.register(providerTokenRoutes, { providerTokens, orgs, audit });
+  await app.register(noticeRoutes, { notices, orgs, db: database.db, clock, publicUrl: config.publicUrl });
   await app.register(quantumRoutes, { jobs });
   await app.register(spendingRoutes, { spending, orgs });
   await app.register(proxyRoutes, { resolver, providerTokens, audit, jobs: proxyJobLookup(database.db), providerUrls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock });
@@ -234,5 +250,5 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   webUi = await registerWebUi(app, config.webDir);
 
   await app.ready();
-  return Object.assign(app, { routeTable, tokenVerifier: verifier, jobWorker: worker });
+  return Object.assign(app, { routeTable, tokenVerifier: verifier, jobWorker: worker, notices });
 }

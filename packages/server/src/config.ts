@@ -67,6 +67,21 @@ export interface Config {
   readonly jobsMaxRunningPerAccount: number;
   /** The built web UI to serve at `/` (packages/web/dist by default). */
   readonly webDir: string;
+  /** Token notices by e-mail (QONDUIT_SMTP_URL, smtp:// or smtps://; it may carry a password): null: no e-mail. */
+  readonly smtpUrl: string | null;
+  /** The sender of notice e-mails (QONDUIT_SMTP_FROM). */
+  readonly smtpFrom: string;
+  /** Where people reach this server, for links in notices and the calendar feed's URL (QONDUIT_PUBLIC_URL). */
+  readonly publicUrl: string;
+  /**
+   * Let notice webhooks reach private, loopback and link-local addresses (and plain http on
+   * loopback): off by default, so that a webhook URL cannot probe the server's own network.
+   */
+  readonly webhookAllowPrivate: boolean;
+  /** Revoke personal access tokens unused for this many days (with a notice first); null: off (the default). */
+  readonly tokenInactiveDays: number | null;
+  /** Expired and revoked tokens leave token lists this many days after they ended (the audit log keeps them). */
+  readonly tokenListRetentionDays: number;
 }
 
 function platformCredentials(env: NodeJS.ProcessEnv): Partial<Record<ProviderId, Record<string, string>>> {
@@ -208,6 +223,50 @@ function rateLimits(env: NodeJS.ProcessEnv): RateLimitSettings {
   return Object.freeze(settings);
 }
 
+// Never quote the SMTP URL in a message: it may carry the mail account's password.
+function smtpUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = (env.QONDUIT_SMTP_URL ?? '').trim();
+  if (raw === '') return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (!url || !['smtp:', 'smtps:'].includes(url.protocol) || url.hostname === '' || raw.length > 2000) {
+    throw new ConfigError('QONDUIT_SMTP_URL', 'expected smtp://[user:password@]host[:port] or smtps://...');
+  }
+  return raw;
+}
+
+function smtpFrom(env: NodeJS.ProcessEnv, enabled: boolean): string {
+  const raw = (env.QONDUIT_SMTP_FROM ?? '').trim();
+  if (raw === '') {
+    if (enabled) throw new ConfigError('QONDUIT_SMTP_FROM', 'the sender address of notice e-mails is needed with QONDUIT_SMTP_URL');
+    return '';
+  }
+  // An address, or a display name with the address in angle brackets; no line breaks (header injection).
+  if (raw.length > 254 || !/^([^<>\r\n]{0,100}<)?[^\s@<>]+@[^\s@<>]+(>)?$/.test(raw) || /[\r\n]/.test(raw)) {
+    throw new ConfigError('QONDUIT_SMTP_FROM', `expected an e-mail address (e.g. Qonduit <noreply@example.com>), got "${raw.slice(0, 100)}"`);
+  }
+  return raw;
+}
+
+function publicUrl(env: NodeJS.ProcessEnv, host: string, port: number): string {
+  const raw = (env.QONDUIT_PUBLIC_URL ?? '').trim();
+  if (raw === '') return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = null;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password || raw.length > 500) {
+    throw new ConfigError('QONDUIT_PUBLIC_URL', `expected an http(s) URL without credentials, got "${raw.slice(0, 100)}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
 /** Parsed once at start-up; an invalid setting stops the server with a message naming it. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const databaseUrl = env.QONDUIT_DATABASE_URL || null;
@@ -219,6 +278,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError('QONDUIT_LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
   }
   const host = env.QONDUIT_HOST || '127.0.0.1';
+  const port = integer(env, 'QONDUIT_PORT', 8080, 0, 65535);
+  const smtp = smtpUrl(env);
+  const inactiveDays = integer(env, 'QONDUIT_TOKEN_INACTIVE_DAYS', 0, 0, 3650);
   let providerUrls: ProviderUrls;
   try {
     providerUrls = providerUrlsFromEnv(env);
@@ -227,7 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw err;
   }
   return Object.freeze({
-    port: integer(env, 'QONDUIT_PORT', 8080, 0, 65535),
+    port,
     host,
     dataDir: path.resolve(env.QONDUIT_DATA_DIR || './data'),
     databaseUrl,
@@ -250,5 +312,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     jobsMaxQueuedPerAccount: integer(env, 'QONDUIT_JOBS_MAX_QUEUED_PER_ACCOUNT', 100, 1, 1_000_000),
     jobsMaxRunningPerAccount: integer(env, 'QONDUIT_JOBS_MAX_RUNNING_PER_ACCOUNT', 10, 1, 100_000),
     webDir: env.QONDUIT_WEB_DIR ? path.resolve(env.QONDUIT_WEB_DIR) : DEFAULT_WEB_DIR,
+    smtpUrl: smtp,
+    smtpFrom: smtpFrom(env, smtp !== null),
+    publicUrl: publicUrl(env, host, port),
+    webhookAllowPrivate: bool(env, 'QONDUIT_WEBHOOK_ALLOW_PRIVATE', false),
+    tokenInactiveDays: inactiveDays === 0 ? null : inactiveDays,
+    tokenListRetentionDays: integer(env, 'QONDUIT_TOKEN_LIST_RETENTION_DAYS', 30, 0, 3650),
   });
 }

@@ -1,6 +1,6 @@
 import type { Insertable, Selectable } from 'kysely';
 
-export type TokenRevocationReason = 'user' | 'rotated' | 'leaked' | 'family';
+export type TokenRevocationReason = 'user' | 'rotated' | 'leaked' | 'family' | 'inactive';
 
 // Only the SHA-256 digest of the secret is kept (lookup by digest is the whole verification)
 // and a display hint; the secret itself is shown once and never stored.

@@ -95,6 +95,7 @@ describe('the OpenAPI document', () => {
       .map(({ method, path }) => `${method} ${path}`)
       .sort();
     expect(open).toEqual([
+      'GET /api/v1/feeds/token-expiries.ics',
       'GET /healthz',
       'GET /openapi.json',
       'POST /api/v1/auth/login',

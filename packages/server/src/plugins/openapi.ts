@@ -105,6 +105,7 @@ export const ROUTE_ERRORS: Readonly<Record<string, readonly ErrorCode[]>> = {
   'POST /quantum/jobs': ['provider_token_missing', 'unsupported_circuit', 'not_found', 'provider_error', 'job_over_limit', 'spending_limit_reached'],
   'POST /quantum/jobs/estimate': ['unsupported_circuit', 'not_found'],
   'GET /quantum/jobs/:id/result': ['job_not_finished'],
+  'GET /api/v1/feeds/token-expiries.ics': ['not_found'],
   'DELETE /quantum/jobs/:id': ['conflict', 'provider_error'],
   '* /proxy/:provider/*': ['provider_token_missing', 'provider_error'],
 };
@@ -420,6 +421,11 @@ export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
       "Bring your own token: your or an organization's credentials for IBM Quantum, IonQ, AWS Braket, D-Wave, …, stored encrypted. The API never returns a secret, only a masked hint.",
   },
   { name: 'audit', description: 'Who did what with tokens, members and provider tokens, newest first.' },
+  {
+    name: 'token notices',
+    description:
+      "Notices before tokens expire or are retired for disuse, and when an organization's provider token fails its check: listed here, e-mailed (SMTP) and posted to a signed webhook; and an iCalendar feed of expiries.",
+  },
   {
     name: 'spending limits and usage',
     description:

@@ -27,6 +27,7 @@ export const RATE_LIMIT_DEFAULTS = {
   job_estimate: { points: 120, seconds: 60, by: 'user', what: 'job cost estimates' },
   member_add: { points: 30, seconds: 3600, by: 'user', what: 'member additions' },
   proxy: { points: 300, seconds: 60, by: 'user', what: 'provider proxy requests' },
+  calendar_feed: { points: 60, seconds: 60, by: 'ip', what: 'calendar feed requests from your address' },
 } as const satisfies Record<string, { points: number; seconds: number; by: 'ip' | 'user'; what: string }>;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;

@@ -88,7 +88,11 @@ export function actorOf(principal: Principal, ip: string): Actor {
   return { userId: principal.userId, tokenId: principal.tokenId, ip };
 }
 
-export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialect; clock: Clock; audit: AuditService; bus: InvalidationBus }) {
+/**
+ * `listRetentionDays`: expired and revoked tokens leave lists this many days after they ended
+ * (QONDUIT_TOKEN_LIST_RETENTION_DAYS); they stay readable by id and in the audit log.
+ */
+export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialect; clock: Clock; audit: AuditService; bus: InvalidationBus; listRetentionDays?: number }) {
   const { db, dialect, clock, audit, bus } = deps;
 
   function checkScopesHeld(principal: Principal, wanted: readonly Scope[]): void {
@@ -179,7 +183,8 @@ export function createTokenService(deps: { db: Kysely<Database>; dialect: Dialec
     async list(userId: string, query: { state?: TokenState; limit?: number; cursor?: string }) {
       const now = clock.now();
       const limit = query.limit ?? 50;
-      const rows = await store.listTokens(db, userId, query.state, now.toISOString(), limit + 1, decodeCursor(query.cursor, 2));
+      const endedAfter = deps.listRetentionDays === undefined ? null : new Date(now.getTime() - deps.listRetentionDays * DAY_MS).toISOString();
+      const rows = await store.listTokens(db, userId, query.state, now.toISOString(), limit + 1, decodeCursor(query.cursor, 2), endedAfter);
       const page = pageOf(rows, limit, (r) => [r.created_at, r.id]);
       const names = await namesFor(db, page.items);
       return { items: page.items.map((t) => toTokenResponse(t, now, names)), next_cursor: page.next_cursor };

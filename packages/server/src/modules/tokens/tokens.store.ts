@@ -29,8 +29,14 @@ export async function findToken(db: Db, userId: string, id: string): Promise<Per
   return db.selectFrom('personal_access_tokens').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
 }
 
-export async function listTokens(db: Db, userId: string, state: TokenState | undefined, nowIso: string, limit: number, before: string[] | null) {
+/** `endedAfter`: leave out tokens revoked or expired at or before this moment (list retention). */
+export async function listTokens(db: Db, userId: string, state: TokenState | undefined, nowIso: string, limit: number, before: string[] | null, endedAfter: string | null = null) {
   let q = db.selectFrom('personal_access_tokens').selectAll().where('user_id', '=', userId);
+  if (endedAfter !== null) {
+    q = q.where((eb) =>
+      eb.or([eb.and([eb('revoked_at', 'is', null), eb('expires_at', '>', endedAfter)]), eb('revoked_at', '>', endedAfter)]),
+    );
+  }
   if (state === 'revoked') q = q.where('revoked_at', 'is not', null);
   if (state === 'active') q = q.where('revoked_at', 'is', null).where('expires_at', '>', nowIso);
   if (state === 'expired') q = q.where('revoked_at', 'is', null).where('expires_at', '<=', nowIso);
