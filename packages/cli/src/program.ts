@@ -33,6 +33,8 @@ import { registerOrgsDelete } from './commands/orgs-delete';
 import { registerOrgsList } from './commands/orgs-list';
 import { registerOrgsRename } from './commands/orgs-rename';
 import { registerOrgsShow } from './commands/orgs-show';
+import { registerOrgsUsage } from './commands/orgs-usage';
+import { registerOrgsLimits } from './commands/orgs-limits';
 import { registerProviderTokensList } from './commands/provider-tokens-list';
 import { registerProviderTokensRemove } from './commands/provider-tokens-remove';
 import { registerProviderTokensSet } from './commands/provider-tokens-set';
@@ -178,6 +180,8 @@ export function buildProgram(ctx: CommandContext): Command {
     registerOrgsShow(orgs, ctx);
     registerOrgsRename(orgs, ctx);
     registerOrgsDelete(orgs, ctx);
+    registerOrgsUsage(orgs, ctx);
+    registerOrgsLimits(orgs, ctx);
   } });
   noun(base, 'members', "Manage an organization's members and roles (add invites)", GROUPS.account, ['qonduit members add grace@example.com --role maintainer --org "Grace Labs"', 'qonduit members list --org "Grace Labs"'], { nouns, fill: (members) => {
     registerMembersList(members, ctx);

@@ -3,6 +3,8 @@ import type { CliConfig, Env } from './cli-config';
 import { CookieJar, DEFAULT_RETRY, createTransport } from './http';
 import type { RequestOptions, RetryPolicy, Transport } from './http';
 import { createJobsApi } from './jobs';
+import { createNoticesApi } from './notices';
+import type { NoticesApi } from './notices';
 import type { JobsApi } from './jobs';
 import type {
   Account,
@@ -41,6 +43,10 @@ import type {
   TokenListQuery,
   TokenPage,
   User,
+  SpendingLimit,
+  SpendingLimitRequest,
+  Usage,
+  UsageQuery,
 } from './types';
 
 export const SDK_VERSION = '0.1.0';
@@ -243,6 +249,24 @@ function createOrgsApi(request: Transport) {
         await request<unknown>({ method: 'DELETE', path: `${base(org)}/members/${enc(userId)}` }, options);
       },
     },
+    /**
+     * What the organization's provider tokens were spent on in a month (`{ month: 'YYYY-MM' }`, UTC;
+     * default this month): per provider with its limits, and per member. Every member may read it.
+     */
+    usage: (org: string, query: UsageQuery = {}, options?: RequestOptions) =>
+      request<Usage>({ method: 'GET', path: `${base(org)}/usage`, query: { ...query } }, options),
+    /** Monthly limits on what members and the organization may spend of each provider token. */
+    spendingLimits: {
+      list: (org: string, options?: RequestOptions) => request<SpendingLimit[]>({ method: 'GET', path: `${base(org)}/spending-limits` }, options),
+      get: (org: string, provider: string, options?: RequestOptions) =>
+        request<SpendingLimit>({ method: 'GET', path: `${base(org)}/spending-limits/${enc(provider)}` }, options),
+      /** Replaces every limit on the provider's token (owners and maintainers); a limit left out is none. */
+      set: (org: string, provider: string, body: SpendingLimitRequest, options?: RequestOptions) =>
+        request<SpendingLimit>({ method: 'PUT', path: `${base(org)}/spending-limits/${enc(provider)}`, body }, options),
+      remove: async (org: string, provider: string, options?: RequestOptions) => {
+        await request<unknown>({ method: 'DELETE', path: `${base(org)}/spending-limits/${enc(provider)}` }, options);
+      },
+    },
     /** The organization's open invitations (pending or expired); owners revoke them. */
     invitations: {
       list: listInvitations,
@@ -345,6 +369,8 @@ export class Qonduit {
   readonly audit: ReturnType<typeof createAuditApi>;
   readonly backends: ReturnType<typeof createBackendsApi>;
   readonly jobs: JobsApi;
+  /** Notices about expiring, unused and failing tokens; their webhook; the calendar feed of expiries. */
+  readonly notices: NoticesApi;
   readonly #settings: Resolved;
 
   constructor(options: QonduitOptions = {}) {
@@ -364,6 +390,7 @@ export class Qonduit {
     this.audit = createAuditApi(request);
     this.backends = createBackendsApi(request);
     this.jobs = createJobsApi(request);
+    this.notices = createNoticesApi(request);
   }
 
   /**

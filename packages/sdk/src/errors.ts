@@ -151,6 +151,8 @@ export function errorFromResponse(status: number, headers: Headers, body: unknow
     case 400:
     case 413:
     case 415:
+    // 422: the job is larger than an organization's spending limits allow for one job.
+    case 422:
       return new ValidationError(message, init);
     case 401:
       return new AuthenticationError(message, init);

@@ -2,7 +2,7 @@ import type { InputFormat, JobStatus } from '@qonduit/contract';
 import { JobCancelledError, ProviderError } from './errors';
 import { abortableSleep } from './http';
 import type { RequestOptions, Transport } from './http';
-import type { Job, JobListQuery, JobPage, JobResult, JobStatusAnswer, SubmitJobRequest } from './types';
+import type { Job, JobEstimate, JobListQuery, JobPage, JobResult, JobStatusAnswer, SubmitJobRequest } from './types';
 
 /** `IONQ_CIRCUIT_V1` input: IonQ's JSON circuit. */
 export interface IonqCircuit {
@@ -60,6 +60,13 @@ export function createJobsApi(request: Transport) {
   const api = {
     /** Submits a job; its provider token is resolved by the server for this client's account. */
     submit: (body: SubmitJobRequest, options?: RequestOptions) => request<Job>({ method: 'POST', path: '/quantum/jobs', body }, options),
+
+    /**
+     * What a submission of `body` would cost (from the server's price table) and whether it would be
+     * accepted now (`refusal`: a spending limit, or no provider token); creates no job.
+     */
+    estimate: (body: SubmitJobRequest, options?: RequestOptions) =>
+      request<JobEstimate>({ method: 'POST', path: '/quantum/jobs/estimate', body }, options),
 
     /** Your jobs, newest first: all of them, or one page with `{ page, size }` (PlanQK's `{content, last}`). */
     list: ((query?: JobListQuery, options?: RequestOptions) =>

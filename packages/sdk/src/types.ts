@@ -58,3 +58,10 @@ export type JobListQuery = Static<typeof C.JobListQuery>;
 export type JobPage = Static<typeof C.JobPage>;
 export type JobStatusAnswer = Static<typeof C.JobStatusResponse>;
 export type JobResult = Static<typeof C.JobResultResponse>;
+export type JobEstimate = Static<typeof C.EstimateResponse>;
+export type CostEstimate = Static<typeof C.CostEstimate>;
+
+export type SpendingLimit = Static<typeof C.SpendingLimitResponse>;
+export type SpendingLimitRequest = Static<typeof C.PutSpendingLimitBody>;
+export type Usage = Static<typeof C.UsageResponse>;
+export type UsageQuery = Static<typeof C.UsageQuery>;

@@ -1,7 +1,7 @@
 import type { Command} from '@commander-js/extra-typings';
 import { Option } from '@commander-js/extra-typings';
 import { DEFAULT_SHOTS, INPUT_FORMATS, detectInputFormat } from '@qonduit/sdk';
-import type { Circuit, IonqCircuit, Job } from '@qonduit/sdk';
+import type { Circuit, IonqCircuit, Job, JobEstimate } from '@qonduit/sdk';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { collect, examples, positiveInt } from '../command-helpers';
@@ -10,6 +10,7 @@ import { CliError, EXIT, usageError } from '../errors';
 import { renderCounts } from '../format/bar-chart';
 import { createProgress } from '../format/progress';
 import { tokenSourceText } from '../format/quantum';
+import { renderFields } from '../format/table';
 import { elapsed } from '../format/time';
 import { readStdin } from '../prompt';
 import { quantumClient } from './backends-list';
@@ -34,6 +35,25 @@ export async function readCircuit(ctx: CommandContext, file: string): Promise<Ci
   return text;
 }
 
+/** What `--dry-run` prints: the estimate, whose token it would spend, and any refusal it would meet. */
+export function renderEstimate(e: JobEstimate, orgName: string | null): string {
+  const cost = e.estimated_cost;
+  const lines: Array<readonly [string, string]> = [
+    ['backend', `${e.backend_id} (${e.provider_name})`],
+    ['shots', String(e.shots)],
+    [
+      'estimated cost',
+      cost === null
+        ? 'nothing (no provider is paid)'
+        : `$${cost.amount.toFixed(cost.amount < 1 ? 4 : 2)} ${cost.currency} ($${cost.per_task} per task + $${cost.per_shot} per shot; prices of ${cost.prices_as_of})`,
+    ],
+    ...(cost ? [['how', cost.basis] as const] : []),
+    ['spends', `${tokenSourceText(e.token_source)}${orgName && e.token_source === 'organization' ? ` (${orgName})` : ''}`],
+    ['would be', e.refusal ? `refused: ${e.refusal.message}` : 'accepted'],
+  ];
+  return renderFields(lines);
+}
+
 export function registerJobsRun(jobs: Command, ctx: CommandContext): void {
   jobs
     .command('run')
@@ -47,6 +67,7 @@ export function registerJobsRun(jobs: Command, ctx: CommandContext): void {
     .addOption(new Option('--input-format <format>', 'detected from the file when left out').choices(INPUT_FORMATS))
     .option('--org <org>', "run with this organization's provider token instead of the current context's")
     .option('--json', 'print JSON (the job, and with --wait its result)')
+    .option('--dry-run', 'submit nothing: show what the job would cost and whether it would be accepted now')
     .addHelpText(
       'after',
       `${examples(
@@ -54,6 +75,7 @@ export function registerJobsRun(jobs: Command, ctx: CommandContext): void {
         'qonduit jobs run examples/bell-ionq.json --backend local.simulator --wait',
         'qonduit jobs run examples/bell.qasm --backend ionq.simulator --org "Grace Labs" --wait   # spends Grace Labs\' IonQ token',
         'cat examples/bell.qasm | qonduit jobs run - --backend local.simulator',
+        'qonduit jobs run examples/bell.qasm --backend ionq.qpu.aria-1 --org "Grace Labs" --shots 100 --dry-run   # the estimated cost, no job',
       )}
 Scopes: on local.simulator, which spends no provider token, a token with \`api\` will do (or
 \`quantum_tokens\`); any other backend spends a provider access token and needs \`quantum_tokens\`.
@@ -71,6 +93,18 @@ Scopes: on local.simulator, which spends no provider token, a token with \`api\`
         ...(opts.name ? { name: opts.name } : {}),
         ...(tags.length > 0 ? { tags } : {}),
       };
+      if (opts.dryRun) {
+        const estimate = await client.jobs.estimate({
+          backend_id: common.backend,
+          shots: common.shots,
+          input: typeof circuit === 'string' ? circuit : { qubits: circuit.qubits, circuit: [...circuit.circuit] },
+          input_format: inputFormat,
+        });
+        if (opts.json) ctx.json(estimate);
+        else ctx.out(renderEstimate(estimate, account.id ? account.name : null));
+        if (estimate.refusal) throw new CliError(`it would be refused: ${estimate.refusal.message}`, { exitCode: EXIT.failure });
+        return;
+      }
       if (!opts.wait) {
         const job = await client.jobs.submit({
           backend_id: common.backend,
