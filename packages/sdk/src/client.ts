@@ -4,6 +4,7 @@ import { CookieJar, DEFAULT_RETRY, createTransport } from './http';
 import type { RequestOptions, RetryPolicy, Transport } from './http';
 import { createJobsApi } from './jobs';
 import { createNoticesApi } from './notices';
+import { createTokenPolicyApi } from './token-policy';
 import type { NoticesApi } from './notices';
 import type { JobsApi } from './jobs';
 import type {
@@ -38,6 +39,7 @@ import type {
   RevokeLeakedResult,
   Role,
   RotateTokenRequest,
+  UpdateTokenRequest,
   SignupRequest,
   Token,
   TokenListQuery,
@@ -207,6 +209,9 @@ function createTokensApi(request: Transport) {
     /** Revokes the token and issues its successor (same name and scopes); the answer holds the new secret. */
     rotate: (id: string, body: RotateTokenRequest = {}, options?: RequestOptions) =>
       request<NewToken>({ method: 'POST', path: `/api/v1/user/tokens/${enc(id)}/rotate`, body }, options),
+    /** Changes where the token may be used from (`allowed_ips`: CIDRs, or null for anywhere). */
+    update: (id: string, body: UpdateTokenRequest, options?: RequestOptions) =>
+      request<Token>({ method: 'PATCH', path: `/api/v1/user/tokens/${enc(id)}`, body }, options),
     /** Revokes leaked tokens whoever owns them; needs no authentication and tells only how many. */
     revokeLeaked: (tokens: string[], options?: RequestOptions) =>
       request<RevokeLeakedResult>({ method: 'POST', path: '/api/v1/tokens/revoke', body: { tokens }, authenticate: false }, options),
@@ -267,6 +272,8 @@ function createOrgsApi(request: Transport) {
         await request<unknown>({ method: 'DELETE', path: `${base(org)}/spending-limits/${enc(provider)}` }, options);
       },
     },
+    /** The organization's token policy: what a personal access token must be to act for it. */
+    tokenPolicy: createTokenPolicyApi(request),
     /** The organization's open invitations (pending or expired); owners revoke them. */
     invitations: {
       list: listInvitations,

@@ -21,3 +21,4 @@ export type { Circuit, IonqCircuit, JobRun, JobsApi, RunOptions, WaitOptions } f
 export { DEFAULT_BASE_URL, configDir, configFilePath, parseCliConfig, readCliConfig, sameServer } from './cli-config';
 export type { CliConfig, CliContext, Env } from './cli-config';
 export type * from './types';
+export type { TokenPolicyApi } from './token-policy';
