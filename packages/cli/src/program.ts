@@ -25,6 +25,7 @@ import { registerInvitationsDecline } from './commands/invitations-decline';
 import { registerInvitationsList } from './commands/invitations-list';
 import { registerInvitationsRevoke } from './commands/invitations-revoke';
 import { registerMembersAdd } from './commands/members-add';
+import { registerNotices } from './commands/notices';
 import { registerMembersList } from './commands/members-list';
 import { registerMembersRemove } from './commands/members-remove';
 import { registerMembersSetRole } from './commands/members-set-role';
@@ -194,6 +195,9 @@ export function buildProgram(ctx: CommandContext): Command {
     registerInvitationsAccept(invitations, ctx);
     registerInvitationsDecline(invitations, ctx);
     registerInvitationsRevoke(invitations, ctx);
+  } });
+  noun(base, 'notices', 'Notices about expiring, unused and failing tokens; their webhook; a calendar feed of expiries', GROUPS.account, ['qonduit notices list', 'qonduit notices calendar reset', 'qonduit notices webhook set https://hooks.example.com/qonduit'], { nouns, fill: (notices) => {
+    registerNotices(notices, ctx);
   } });
   program.commandsGroup(GROUPS.account);
   registerAuditList(base, ctx);

@@ -4,6 +4,7 @@ import type { Token } from '@qonduit/sdk';
 import { examples } from '../command-helpers';
 import type { CommandContext } from '../context';
 import { tokensTable } from '../format/tokens';
+import { tokenNoticeLines } from './notices';
 
 export function registerTokensList(tokens: Command, ctx: CommandContext): void {
   tokens
@@ -19,5 +20,8 @@ export function registerTokensList(tokens: Command, ctx: CommandContext): void {
       if (opts.json) return ctx.json(all);
       if (all.length === 0) return ctx.note('No tokens. Create one with `qonduit tokens create --name NAME --scopes api`.');
       ctx.out(tokensTable(all, ctx.now()));
+      // Notices (expiring soon, about to be retired for disuse) show here when no e-mail or webhook carries them.
+      const notices = await ctx.client().notices.list({ limit: 100 }).catch(() => null);
+      for (const line of tokenNoticeLines(all, notices?.items ?? [])) ctx.note(line);
     });
 }

@@ -31,6 +31,7 @@ const DELIVERIES_PER_PASS = 100;
 /** Pages of SCAN_BATCH tokens one scan reads at most per kind. */
 const MAX_SCAN_PAGES = 200;
 const MAX_ERROR_LENGTH = 500;
+const SLACK_MS = 3_600_000;
 export const FEED_TOKEN_PREFIX = 'qdc_';
 
 export interface NoticeSettings {
@@ -57,8 +58,9 @@ export function thresholdFor(createdAt: string, expiresAt: string, now: Date): n
   if (left <= 0) return null;
   let found: number | null = null;
   for (const t of EXPIRY_THRESHOLDS) {
-    // A token created inside the window was made knowing its expiry: no notice for that window.
-    if (left <= t * DAY_MS && Date.parse(createdAt) <= Date.parse(expiresAt) - t * DAY_MS) found = t;
+    // A token created inside the window was made knowing its expiry: no notice for that window
+    // (an hour's slack, for a client that computed "in 7 days" a moment before the server stored it).
+    if (left <= t * DAY_MS && Date.parse(expiresAt) - Date.parse(createdAt) >= t * DAY_MS - SLACK_MS) found = t;
   }
   return found;
 }

@@ -412,3 +412,20 @@ describe('the webhook URL check', () => {
     }
   });
 });
+
+describe('the expiry thresholds', () => {
+  it('picks the smallest threshold reached, and none a token was created inside of', async () => {
+    const { thresholdFor } = await import('./notices.service');
+    const now = new Date('2026-11-28T12:00:00.000Z');
+    const at = (days: number) => new Date(now.getTime() + days * DAY).toISOString();
+    expect(thresholdFor(at(-60), at(31), now)).toBeNull();
+    expect(thresholdFor(at(-60), at(30), now)).toBe(30);
+    expect(thresholdFor(at(-60), at(7.5), now)).toBe(30);
+    expect(thresholdFor(at(-60), at(7), now)).toBe(7);
+    expect(thresholdFor(at(-60), at(0.5), now)).toBe(1);
+    expect(thresholdFor(at(-60), at(0), now)).toBeNull();
+    // Made five days before its expiry: no 30- or 7-day notice, the 1-day one when it comes.
+    expect(thresholdFor(at(0), at(5), now)).toBeNull();
+    expect(thresholdFor(at(-4), at(1), now)).toBe(1);
+  });
+});
