@@ -10,10 +10,12 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { size } from './common';
+import { writeSection } from './report';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = `${ROOT}node_modules/.bin/qonduit`;
-const RUNS = Number(process.env.BENCH_CLI_RUNS ?? 30);
+const RUNS = Number(process.env.BENCH_CLI_RUNS ?? size(30, 8));
 const GOAL_MS = 100;
 
 interface Case {
@@ -80,6 +82,28 @@ export async function main(): Promise<void> {
     const cpu = c.cpu.length > 0 ? `   cpu ${fmt(meanCpu(c))}${c === node ? '' : ` = node + ${fmt(meanCpu(c) - meanCpu(node))}`}` : '';
     console.log(`  ${c.label.padEnd(18)} p50 ${fmt(median(c))}   min ${fmt(sorted[0] ?? 0)}${vsNode}${cpu}`);
   }
+  const plain = (ms: number) => `${ms.toFixed(0)} ms`;
+  const hasCpu = cases.every((c) => c.cpu.length > 0);
+  writeSection({
+    name: 'cli',
+    title: 'CLI start-up: qonduit against a bare node',
+    notes:
+      `\`node_modules/.bin/qonduit\` (rebuilt first by scripts/build-cli.mjs, so the figures are for the sources as they are) against \`node -e 0\`, ${RUNS} runs each, alternating (node, --version, --help, node, …) so that a busy machine slows each alike; medians compared. ` +
+      `Wall time includes the spawn. ${hasCpu ? 'CPU time (user + system, from /proc) is shown too: on a shared machine wall time partly measures the wait for a core, CPU time what the command itself costs.' : ''}`,
+    table: [
+      ['command', 'wall p50', 'wall min', 'wall p50 − node', ...(hasCpu ? ['CPU mean', 'CPU − node'] : [])],
+      ...cases.map((c) => [
+        `\`${c.label}\``,
+        plain(median(c)),
+        plain([...c.times].sort((a, b) => a - b)[0] ?? 0),
+        c === node ? '—' : plain(median(c) - median(node)),
+        ...(hasCpu ? [plain(meanCpu(c)), c === node ? '—' : plain(meanCpu(c) - meanCpu(node))] : []),
+      ]),
+    ],
+    figures: cases
+      .filter((c) => c !== node)
+      .map((c) => ({ what: `\`${c.label}\` − \`node -e 0\`, wall p50`, value: plain(median(c) - median(node)), goal: `≤ ${GOAL_MS} ms`, met: median(c) - median(node) <= GOAL_MS })),
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -54,18 +54,31 @@ export function rps(load: Load, seconds: number): Promise<number> {
   });
 }
 
-/** Sends exactly `amount` requests (e.g. one per token, to fill a cache); fails on any non-2xx. */
-export function requestsExactly(load: Load, amount: number): Promise<void> {
+/** Sends exactly `amount` requests (e.g. one per token, to fill a cache); fails on any non-2xx. Answers requests per second. */
+export function requestsExactly(load: Load, amount: number): Promise<number> {
   return new Promise((resolve, reject) => {
     autocannon(
       { url: load.url, headers: load.headers ?? {}, connections: load.connections ?? 16, amount, ...(load.requests ? { requests: load.requests } : {}) },
       (err, result) => {
         if (err) reject(err instanceof Error ? err : new Error(String(err)));
         else if (result.non2xx > 0 || result.errors > 0) reject(new Error(`${load.url}: ${result.non2xx} non-2xx, ${result.errors} errors`));
-        else resolve();
+        else resolve(amount / result.duration);
       },
     );
   });
+}
+
+/** One request per token, each with its own token, in order. */
+export function oneRequestPerToken(tokens: readonly string[]): AutocannonRequest[] {
+  let next = 0;
+  return [
+    {
+      setupRequest: (request) => {
+        const token = tokens[next++ % tokens.length] ?? '';
+        return { ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } };
+      },
+    },
+  ];
 }
 
 /**

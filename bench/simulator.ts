@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { simulate } from '@qonduit/runtime';
 import type { Circuit, GateOp } from '@qonduit/runtime';
+import { size } from './common';
+import { writeSection } from './report';
 
 const WORKER_FLAG = '--quantum-circuit-worker';
 
@@ -195,8 +197,8 @@ function printTable(rows: BenchRow[]): void {
 }
 
 export async function main(options: BenchOptions = {}): Promise<BenchRow[]> {
-  const sizes = options.sizes ?? [12, 16, 20, 24];
-  const timeoutMs = options.timeoutMs ?? 20_000;
+  const sizes = options.sizes ?? size([12, 16, 20, 24], [12, 16]);
+  const timeoutMs = options.timeoutMs ?? size(10_000, 3_000);
   const depth = options.depth ?? 3;
   const circuits: Array<{ name: string; build: (qubits: number) => Circuit }> = [
     { name: 'qft', build: qftCircuit },
@@ -243,6 +245,19 @@ export async function main(options: BenchOptions = {}): Promise<BenchRow[]> {
     `quantum-circuit runs are limited to ${timeoutMs / 1000} s; a circuit that ran out of time is not run again at more qubits.\n`,
   );
   printTable(rows);
+  const largest = rows.filter((r) => r.qubits === Math.max(...sizes));
+  writeSection({
+    name: 'simulator',
+    title: 'Local simulator against the quantum-circuit package',
+    notes:
+      `State evolution only (no sampling), the same circuits on both; ours is the best of up to 5 runs in this process, quantum-circuit runs in a child process limited to ${timeoutMs / 1000} s per circuit ` +
+      `(a circuit that ran out of time is not run again at more qubits). The first basis states' probabilities are compared, so both ran the same circuit.`,
+    table: [
+      ['circuit', 'qubits', 'gates', 'ours', 'quantum-circuit', 'quantum-circuit ÷ ours'],
+      ...rows.map((r) => [r.circuit, String(r.qubits), String(r.gates), `${formatMs(r.oursMs)} ms`, r.theirsMs !== undefined ? `${formatMs(r.theirsMs)} ms` : (r.theirsNote ?? '—'), ratio(r)]),
+    ],
+    figures: largest.map((r) => ({ what: `quantum-circuit ÷ ours, ${r.circuit} at ${r.qubits} qubits`, value: ratio(r), goal: '> 1 (faster)', met: r.theirsMs !== undefined ? r.theirsMs > r.oursMs : r.theirsLimitMs !== undefined && r.theirsLimitMs > r.oursMs })),
+  });
   return rows;
 }
 
