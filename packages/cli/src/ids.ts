@@ -1,25 +1,13 @@
+import { shortIds } from '@qonduit/sdk';
 import { CliError, usageError } from './errors';
 
-// Ids are UUIDv7: their head is a timestamp, so two jobs a minute apart share it. What people
-// see and type is the random tail instead, long enough to be unique among what is shown.
+// References people type for ids: the full id, the random tail the tables show (sdk/ids.ts), or
+// the head; where names are unique, the name.
 
+export { shortId, shortIds } from '@qonduit/sdk';
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SHORT = 8;
 /** Shorter references match too many things by chance. */
 const MIN_REFERENCE = 4;
-
-/** The random tail of an id: what tables show. */
-export function shortId(id: string): string {
-  return id.replace(/-/g, '').slice(-SHORT);
-}
-
-/** Short forms for a list, lengthened where two would otherwise look alike. */
-export function shortIds(ids: readonly string[]): Map<string, string> {
-  const plain = ids.map((id) => id.replace(/-/g, ''));
-  let length = SHORT;
-  while (length < 32 && new Set(plain.map((p) => p.slice(-length))).size < new Set(plain).size) length += 4;
-  return new Map(ids.map((id, i) => [id, (plain[i] ?? id).slice(-length)]));
-}
 
 /**
  * The one item a reference names: its full id, the tail or head of its id, or (where names are

@@ -17,6 +17,7 @@ export type { QonduitErrorCode } from './errors';
 export { CookieJar, DEFAULT_RETRY } from './http';
 export type { RequestOptions, RetryPolicy } from './http';
 export { DEFAULT_SHOTS, TERMINAL_STATUSES, detectInputFormat } from './jobs';
+export { shortId, shortIds } from './ids';
 export type { Circuit, IonqCircuit, JobRun, JobsApi, RunOptions, WaitOptions } from './jobs';
 export { DEFAULT_BASE_URL, configDir, configFilePath, parseCliConfig, readCliConfig, sameServer } from './cli-config';
 export type { CliConfig, CliContext, Env } from './cli-config';

@@ -1,8 +1,12 @@
 import type { Scope } from '@qonduit/contract';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { holdsScope } from './plugins/auth';
 import { createPat, createTestApp, signUp, withToken } from './test/harness';
 import type { Browser, TestApp } from './test/harness';
+
+/** Routes' methods as inject takes them (its union is narrower than the router's). */
+type Method = NonNullable<InjectOptions['method']>;
 
 // Every guarded route × every scope set × with and without an organization context: a route
 // answers its own 2xx/4xx to a token that holds its scope, and 403 insufficient_scope (or 401
@@ -45,7 +49,7 @@ describe('scope × route matrix', () => {
           const headers: Record<string, string> = set ? withToken(tokens.get(set.join(' ')) ?? '') : {};
           if (withOrg) headers['x-organizationid'] = orgId;
           const hasBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
-          const res = await t.request({ method: route.method, url, headers, ...(hasBody ? { payload: {} } : {}) });
+          const res = await t.request({ method: route.method as Method, url, headers, ...(hasBody ? { payload: {} } : {}) });
           const code = res.statusCode >= 400 ? res.json<{ error: { code: string } }>().error.code : 'ok';
           const access = route.access;
           const allowed = set !== null && access !== undefined && (access === 'authenticated' || (access !== 'public' && holdsScope(new Set(set), access)));
@@ -66,7 +70,7 @@ describe('scope × route matrix', () => {
     const routes = t.app.routeTable.filter((r) => GUARDED.test(r.url) && r.method !== 'HEAD' && r.access !== 'public');
     for (const route of routes) {
       const url = route.url.replace(/:[a-z_]+/g, RANDOM_ID).replace('*', 'anything');
-      const res = await t.request({ method: route.method, url, headers: withToken(token, { 'x-organizationid': orgId }) });
+      const res = await t.request({ method: route.method as Method, url, headers: withToken(token, { 'x-organizationid': orgId }) });
       expect(res.statusCode, `${route.method} ${route.url}`).toBe(403);
     }
   });

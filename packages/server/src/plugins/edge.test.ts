@@ -1,7 +1,10 @@
+import type { InjectOptions } from 'fastify';
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPat, createTestApp, signUp, withToken } from '../test/harness';
 import type { Browser, TestApp } from '../test/harness';
+
+type Method = NonNullable<InjectOptions['method']>;
 
 let t: TestApp;
 let ada: Browser;
@@ -42,7 +45,7 @@ describe('text the databases cannot store is refused with 400 before any query',
   ];
 
   it.each(NUL_PATHS)('%s %s answers 400 in our shape', async (method, url) => {
-    const res = await ada.request({ method, url });
+    const res = await ada.request({ method: method as Method, url });
     expectOurError(res, 400, 'validation_failed');
   });
 
@@ -114,7 +117,7 @@ describe('every error answers in our JSON shape', () => {
   it('an unknown route and an unknown method', async () => {
     expectOurError(await t.request({ method: 'GET', url: '/api/v1/nothing' }), 404, 'not_found');
     expectOurError(await t.request({ method: 'PUT', url: '/api/v1/user' }), 404, 'not_found');
-    expectOurError(await t.request({ method: 'PROPFIND', url: '/api/v1/orgs' }), 404, 'not_found');
+    expectOurError(await t.request({ method: 'PROPFIND' as Method, url: '/api/v1/orgs' }), 404, 'not_found');
   });
 });
 

@@ -1,3 +1,4 @@
+import { shortId } from '@qonduit/sdk';
 import type { Job } from '@qonduit/sdk';
 import { Badge, Time } from '../../shared/ui';
 import { STATUS_TONE, TOKEN_SOURCE } from './job-labels';
@@ -22,7 +23,7 @@ export function JobTable({ jobs, selectedId, onSelect }: { jobs: readonly Job[];
           <tr key={job.id} className={job.id === selectedId ? 'row-selected' : undefined}>
             <th scope="row" data-label="Job">
               <button type="button" className="link-button" onClick={() => onSelect(job)} aria-pressed={job.id === selectedId}>
-                {job.name ?? `${job.id.slice(0, 8)}…`}
+                {job.name ?? shortId(job.id)}
               </button>
             </th>
             <td data-label="Status">
