@@ -6,11 +6,13 @@ const STATE_TONE: Record<Token['state'], Tone> = { active: 'success', expired: '
 
 interface Props {
   tokens: readonly Token[];
+  /** Tokens with a current notice (features/notices): expiring, or about to be retired for disuse. */
+  noticed?: ReadonlyMap<string, 'pat_expiring' | 'pat_inactive' | 'provider_token_failed'>;
   onRevoke: (token: Token) => void;
   onRotate: (token: Token) => void;
 }
 
-export function TokenTable({ tokens, onRevoke, onRotate }: Props) {
+export function TokenTable({ tokens, onRevoke, onRotate, noticed }: Props) {
   if (tokens.length === 0) return <p className="empty">You have no personal access tokens yet.</p>;
   return (
     <table className="table responsive-table">
@@ -30,14 +32,14 @@ export function TokenTable({ tokens, onRevoke, onRotate }: Props) {
       </thead>
       <tbody>
         {tokens.map((token) => (
-          <TokenRow key={token.id} token={token} onRevoke={onRevoke} onRotate={onRotate} />
+          <TokenRow key={token.id} token={token} onRevoke={onRevoke} onRotate={onRotate} notice={noticed?.get(token.id)} />
         ))}
       </tbody>
     </table>
   );
 }
 
-function TokenRow({ token, onRevoke, onRotate }: { token: Token; onRevoke: Props['onRevoke']; onRotate: Props['onRotate'] }) {
+function TokenRow({ token, onRevoke, onRotate, notice }: { token: Token; onRevoke: Props['onRevoke']; onRotate: Props['onRotate']; notice?: string | undefined }) {
   const active = token.state === 'active';
   return (
     <tr className={active ? undefined : 'row-muted'}>
@@ -72,6 +74,8 @@ function TokenRow({ token, onRevoke, onRotate }: { token: Token; onRevoke: Props
       <td data-label="Expires" className={token.expires_soon ? 'expires-soon' : undefined}>
         <Time iso={token.expires_at} relative />
         {token.expires_soon && <Badge tone="warning">Expires soon</Badge>}
+        {!token.expires_soon && notice === 'pat_expiring' && <Badge tone="warning">Expiring</Badge>}
+        {notice === 'pat_inactive' && <Badge tone="warning">Unused: to be revoked</Badge>}
       </td>
       <td data-label="State">
         <Badge tone={STATE_TONE[token.state]}>{token.state}</Badge>

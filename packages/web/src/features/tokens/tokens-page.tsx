@@ -4,6 +4,9 @@ import { useSession } from '../../app/session';
 import { ConfirmDialog } from '../../shared/dialog';
 import { ErrorAlert, Loading, PageHeader, Section } from '../../shared/ui';
 import { useLoad } from '../../shared/use-async';
+import { CalendarFeedSection } from '../notices/calendar-feed-section';
+import { currentNotices } from '../notices/current-notices';
+import { ExpiryBanner } from '../notices/expiry-banner';
 import { CreateTokenForm } from './create-token-form';
 import { NewTokenNotice } from './new-token-notice';
 import { TokenTable } from './token-table';
@@ -14,6 +17,10 @@ export function TokensPage() {
   const { client } = useSession();
   const [pages, setPages] = useState(1);
   const tokens = useLoad((signal) => loadPages(client.tokens.list, pages, signal), [client, pages]);
+  // Notices about expiring and unused tokens; a server without them (or an error) shows none.
+  const notices = useLoad((signal) => client.notices.list({ limit: 100 }, { signal }).then((p) => p.items, () => []), [client, tokens.data]);
+  const liveIds = new Set((tokens.data?.items ?? []).filter((t) => t.state === 'active').map((t) => t.id));
+  const noticed = new Map(currentNotices(notices.data ?? [], Date.now(), liveIds).map((n) => [n.token_id, n.kind] as const));
   const [fresh, setFresh] = useState<{ token: NewToken; rotated: boolean } | null>(null);
   const [pending, setPending] = useState<Pending>(null);
   // A rotation's new secret is shown once the dialog has closed, in the same render, so that the
@@ -49,6 +56,8 @@ export function TokensPage() {
         }
       />
 
+      {tokens.data && <ExpiryBanner notices={notices.data ?? []} liveTokenIds={liveIds} />}
+
       {fresh && <NewTokenNotice token={fresh.token} rotated={fresh.rotated} onDone={() => setFresh(null)} />}
 
       <Section title="Create a token">
@@ -59,7 +68,7 @@ export function TokensPage() {
         <ErrorAlert error={tokens.error} />
         {tokens.data ? (
           <>
-            <TokenTable tokens={tokens.data.items} onRevoke={(token) => setPending({ kind: 'revoke', token })} onRotate={(token) => setPending({ kind: 'rotate', token })} />
+            <TokenTable tokens={tokens.data.items} noticed={noticed} onRevoke={(token) => setPending({ kind: 'revoke', token })} onRotate={(token) => setPending({ kind: 'rotate', token })} />
             {tokens.data.next_cursor && (
               <button type="button" className="button" onClick={() => setPages((p) => p + 1)}>
                 Show more
@@ -70,6 +79,8 @@ export function TokensPage() {
           !tokens.error && <Loading />
         )}
       </Section>
+
+      <CalendarFeedSection />
 
       {pending?.kind === 'revoke' && (
         <ConfirmDialog
