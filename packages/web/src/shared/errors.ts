@@ -33,6 +33,8 @@ export function describeError(error: unknown, context: ErrorContext = {}): strin
     return error instanceof Error ? `Something went wrong: ${error.message}` : 'Something went wrong.';
   }
   if (error instanceof ValidationError) {
+    // Over the organization's per-job limit: the message names the limit.
+    if (error.code === 'job_over_limit') return capitalize(error.message) + '.';
     // Field problems are shown beside their fields; this is the summary above the form.
     return error.fields.length > 0 ? 'Please correct the highlighted fields.' : capitalize(error.message);
   }
@@ -53,6 +55,8 @@ export function describeError(error: unknown, context: ErrorContext = {}): strin
     return capitalize(error.message) + (error.message.endsWith('.') ? '' : '.');
   }
   if (error instanceof RateLimitError) {
+    // A monthly spending limit: the message names the limit and when it resets.
+    if (error.code === 'spending_limit_reached') return capitalize(error.message) + '.';
     return error.retryAfter !== null
       ? `Too many attempts. Please wait ${error.retryAfter} seconds and try again.`
       : 'Too many attempts. Please wait a moment and try again.';

@@ -1,6 +1,6 @@
 import { DEFAULT_SHOTS, detectInputFormat } from '@qonduit/sdk';
-import type { Job, Qonduit } from '@qonduit/sdk';
-import { useState } from 'react';
+import type { Job, JobEstimate, Qonduit } from '@qonduit/sdk';
+import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { fieldErrors } from '../../shared/errors';
 import { ErrorAlert, Field } from '../../shared/ui';
@@ -26,6 +26,7 @@ export function RunJobForm({ client, accountLabel, onSubmitted }: Props) {
   const qasmBackends = (backends.data ?? []).filter((b) => b.qonduit.input_formats.some((f) => f.includes('QASM')));
   const backend = qasmBackends.find((b) => b.id === backendId);
   const range = backend?.configuration.shots_range;
+  const estimate = useEstimate(client, backendId, shots, program);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -71,11 +72,57 @@ export function RunJobForm({ client, accountLabel, onSubmitted }: Props) {
       <Field label="OpenQASM program" hint="OpenQASM 2 or 3; the version line decides which." error={errors.input}>
         {(control) => <textarea {...control} className="input mono code" rows={8} required spellCheck={false} value={program} onChange={(e) => setProgram(e.target.value)} />}
       </Field>
+      <CostEstimateNote estimate={estimate} />
       <div>
         <button type="submit" className="button button-primary" disabled={action.pending}>
           {action.pending ? 'Submitting…' : 'Run circuit'}
         </button>
       </div>
     </form>
+  );
+}
+
+/** What the job would cost, asked of the server (POST /quantum/jobs/estimate) a moment after the form settles. */
+function useEstimate(client: Qonduit, backendId: string, shots: string, program: string): JobEstimate | null {
+  const [estimate, setEstimate] = useState<JobEstimate | null>(null);
+  useEffect(() => {
+    const n = Number(shots);
+    if (!Number.isInteger(n) || n < 1 || program.trim() === '') {
+      setEstimate(null);
+      return;
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      client.jobs
+        .estimate({ backend_id: backendId, shots: n, input: program, input_format: detectInputFormat(program) }, { signal: controller.signal })
+        .then(setEstimate, () => {
+          // A program the server cannot read is reported when it is submitted; no estimate meanwhile.
+          if (!controller.signal.aborted) setEstimate(null);
+        });
+    }, 300);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [client, backendId, shots, program]);
+  return estimate;
+}
+
+function CostEstimateNote({ estimate }: { estimate: JobEstimate | null }) {
+  if (!estimate) return null;
+  const cost = estimate.estimated_cost;
+  return (
+    <div className="stack" aria-live="polite">
+      <p className="subtle cost-estimate" data-testid="cost-estimate">
+        {cost === null
+          ? `Estimated cost: nothing (${estimate.backend_id} is not paid for).`
+          : `Estimated cost: $${cost.amount.toFixed(cost.amount < 1 ? 4 : 2)} ${cost.currency} ($${cost.per_task} per task + $${cost.per_shot} per shot; ${cost.basis}; prices of ${cost.prices_as_of}).`}
+      </p>
+      {estimate.refusal && (
+        <p className="alert alert-warning" role="status">
+          This job would be refused: {estimate.refusal.message}
+        </p>
+      )}
+    </div>
   );
 }

@@ -7,6 +7,7 @@ import { ProviderTokensSection } from '../provider-tokens/provider-tokens-sectio
 import { DeleteOrgSection } from './delete-org-section';
 import { MembersSection } from './members-section';
 import { RenameOrgSection } from './rename-org-section';
+import { SpendingSection } from './spending-section';
 
 const ROLE_SUMMARY = {
   owner: 'You are an owner: you manage members, roles and the provider tokens, and you can rename or delete the organization.',
@@ -44,6 +45,7 @@ export function OrgSettingsPage({ orgId }: { orgId: string }) {
       />
       <MembersSection orgId={orgId} orgName={name} role={role} />
       <ProviderTokensSection owner={{ orgId, orgName: name, role }} />
+      <SpendingSection orgId={orgId} role={role} />
       {role === 'owner' && (
         <>
           <RenameOrgSection orgId={orgId} name={name} onRenamed={(renamed) => org.update(() => renamed)} />
