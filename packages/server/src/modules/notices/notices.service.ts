@@ -278,6 +278,7 @@ export function createNoticeService(deps: {
         subject: noticeTitle(facts, settings.tokenInactiveDays),
         text: noticeText(facts, { publicUrl: settings.publicUrl, inactiveDays: settings.tokenInactiveDays, organizationName }),
         messageId: `<${delivery.delivery_id}@qonduit>`,
+        date: clock.now(),
         headers: { 'X-Qonduit-Notice': facts.id, 'Auto-Submitted': 'auto-generated' },
       });
       return;
