@@ -68,6 +68,10 @@ export function describeError(err: unknown, situation: ErrorSituation): ErrorRep
     return report(`authentication failed: ${err.reason}`, EXIT.authentication, hint, err.requestId);
   }
   if (err instanceof PermissionError) {
+    // An organization's token policy narrowed the token's scopes: a new token would not help.
+    if (err.missingScopes.length > 0 && /^Organization '.*' allows tokens acting for it only/.test(err.message)) {
+      return report(err.message, EXIT.permission, "the organization's token policy allows only these scopes for tokens; use the web UI, or ask an owner (`qonduit orgs policy show`)", err.requestId);
+    }
     if (err.missingScopes.length > 0) {
       const scopes = [...new Set(['api', ...err.missingScopes])].join(',');
       return report(

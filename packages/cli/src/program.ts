@@ -32,6 +32,7 @@ import { registerMembersSetRole } from './commands/members-set-role';
 import { registerOrgsCreate } from './commands/orgs-create';
 import { registerOrgsDelete } from './commands/orgs-delete';
 import { registerOrgsList } from './commands/orgs-list';
+import { registerOrgsPolicy } from './commands/orgs-policy';
 import { registerOrgsRename } from './commands/orgs-rename';
 import { registerOrgsShow } from './commands/orgs-show';
 import { registerOrgsUsage } from './commands/orgs-usage';
@@ -44,6 +45,7 @@ import { registerProvidersList } from './commands/providers-list';
 import { registerScanFiles } from './commands/scan-files';
 import { registerServerMigrate } from './commands/server-migrate';
 import { registerServerServe } from './commands/server-serve';
+import { registerTokensAllowIp } from './commands/tokens-allow-ip';
 import { registerTokensCreate } from './commands/tokens-create';
 import { registerTokensList } from './commands/tokens-list';
 import { registerTokensRevoke } from './commands/tokens-revoke';
@@ -163,6 +165,7 @@ export function buildProgram(ctx: CommandContext): Command {
     registerTokensRevoke(tokens, ctx);
     registerTokensRotate(tokens, ctx);
     registerTokensSelf(tokens, ctx);
+    registerTokensAllowIp(tokens, ctx);
   } });
 
   noun(base, 'provider-tokens', 'Manage provider access tokens (IBM, IonQ, AWS Braket, ...), yours or an organization’s', GROUPS.account, ['qonduit provider-tokens list --org "Grace Labs"', 'qonduit provider-tokens set ionq --org "Grace Labs"', 'qonduit provider-tokens verify ionq --org "Grace Labs"'], { nouns, fill: (providerTokens) => {
@@ -181,6 +184,7 @@ export function buildProgram(ctx: CommandContext): Command {
     registerOrgsShow(orgs, ctx);
     registerOrgsRename(orgs, ctx);
     registerOrgsDelete(orgs, ctx);
+    registerOrgsPolicy(orgs, ctx);
     registerOrgsUsage(orgs, ctx);
     registerOrgsLimits(orgs, ctx);
   } });

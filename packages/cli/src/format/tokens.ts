@@ -19,6 +19,13 @@ export function tokensTable(tokens: readonly Token[], now: Date): string {
   );
 }
 
+/** Which organizations a token may act for, in words. */
+export function restrictionText(token: Pick<Token, 'organizations' | 'personal_only'>): string {
+  if (token.organizations === null) return 'every organization you belong to';
+  if (token.personal_only) return 'your personal account only';
+  return token.organizations.map((o) => o.name ?? `${o.id} (deleted)`).join(', ');
+}
+
 export function tokenFields(token: Token, now: Date): string {
   return renderFields([
     ['id', token.id],
@@ -29,5 +36,7 @@ export function tokenFields(token: Token, now: Date): string {
     ['created', shortDate(token.created_at)],
     ['expires', `${shortDate(token.expires_at)} (${relativeTime(token.expires_at, now)})`],
     ['last used', token.last_used_at ? `${relativeTime(token.last_used_at, now)} from ${token.last_used_ip ?? 'unknown'}` : 'never'],
+    ['acts for', restrictionText(token)],
+    ['allowed from', token.allowed_ips === null ? 'anywhere' : token.allowed_ips.join(', ')],
   ]);
 }
