@@ -490,7 +490,11 @@ Every error answers \`{"error": {"code", "message", "request_id", "details"?}}\`
 
 ## Rate limits
 
-Sign-in, sign-up, leak revocation, token creation, job submission, member additions and the provider proxy are limited; the operator can change each limit. Beyond a limit the answer is **429** \`rate_limited\` with a \`Retry-After\` header in seconds.
+Sign-in, sign-up, leak revocation, token creation, job submission and cost estimates, member additions and the provider proxy are limited; the operator can change each limit. Beyond a limit the answer is **429** \`rate_limited\` with a \`Retry-After\` header in seconds.
+
+## Spending limits
+
+Owners and maintainers of an organization set monthly limits on what its members, and the whole organization, may spend of each of its provider tokens (jobs, shots, estimated cost in USD per calendar month, UTC) and the most shots one job may have (\`PUT /api/v1/orgs/{org}/spending-limits/{provider}\`). A job that would pass a monthly limit answers **429** \`spending_limit_reached\` naming the limit and when it resets, with \`Retry-After\` in seconds until the month ends; one over the per-job limit answers **422** \`job_over_limit\`. \`POST /quantum/jobs/estimate\` answers what a job would cost, and the refusal it would meet, without creating it. \`GET /api/v1/orgs/{org}/usage\` answers a month's usage per provider and member.
 
 ${rateLimitTable()}
 `;
