@@ -115,9 +115,22 @@ function summary(sections: Map<string, string>, order: string[]): string[] {
 
 /** Writes (or replaces) one section of BENCHMARKS.md and rebuilds the summary. */
 export function writeSection(section: Section): void {
+  rewrite((sections) => sections.set(section.name, sectionText(section)));
+}
+
+/** Records a run of every line: when, where, how long it took, and which lines failed. */
+export function writeRunNote(note: string): void {
+  rewrite((sections) => sections.set(RUN, `${START(RUN)}\n${note}\n${END(RUN)}`));
+}
+
+const RUN = 'run';
+
+function rewrite(change: (sections: Map<string, string>) => void): void {
   const text = existsSync(FILE) ? readFileSync(FILE, 'utf8') : '';
   const sections = readSections(text);
-  sections.set(section.name, sectionText(section));
+  change(sections);
+  const run = sections.get(RUN);
+  sections.delete(RUN);
   const order = [...SECTION_ORDER.filter((n) => sections.has(n)), ...[...sections.keys()].filter((n) => !SECTION_ORDER.includes(n))];
   const out = [
     '# Benchmarks',
@@ -126,6 +139,7 @@ export function writeSection(section: Section): void {
       'Each section names the machine, Node.js version, commit and time it was measured; every ratio in it was measured side by side in one run. ' +
       'The figures of a shared machine drift with its load: compare ratios, not absolute numbers.',
     '',
+    ...(run ? [run, ''] : []),
     '## Summary',
     '',
     ...summary(sections, order),

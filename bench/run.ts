@@ -10,6 +10,7 @@ import { main as cliStartup } from './cli-startup';
 import { QUICK } from './common';
 import { main as jobOverhead } from './job-overhead';
 import { main as memory } from './memory';
+import { gitCommit, loadAverage, machine, writeRunNote } from './report';
 import { main as revocationPropagation } from './revocation-propagation';
 import { main as scaling } from './scaling';
 import { main as simulator } from './simulator';
@@ -36,6 +37,8 @@ if (unknown.length > 0) {
 const chosen = asked.length === 0 ? LINES : LINES.filter((l) => asked.includes(l.name) || (l.alias !== undefined && asked.includes(l.alias)));
 
 const started = performance.now();
+const startedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+const loadAtStart = loadAverage();
 const took: string[] = [];
 let failed = 0;
 for (const line of chosen) {
@@ -51,5 +54,13 @@ for (const line of chosen) {
     console.error(`${line.name} failed:`, err);
   }
 }
-console.log(`\nbench: ${took.join(', ')}; ${((performance.now() - started) / 1000).toFixed(0)} s in all; BENCHMARKS.md written`);
+const seconds = (performance.now() - started) / 1000;
+if (chosen === LINES) {
+  writeRunNote(
+    `Last run of every line: \`npm run bench${QUICK ? ' -- --quick' : ''}\` started ${startedAt} at commit ${gitCommit()} on ${machine()}, Node.js ${process.version}; ` +
+      `load average ${loadAtStart} at the start, ${loadAverage()} at the end; it took ${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s (${took.join(', ')}).` +
+      (QUICK ? ' **A --quick run: reduced sizes.**' : ''),
+  );
+}
+console.log(`\nbench: ${took.join(', ')}; ${seconds.toFixed(0)} s in all; BENCHMARKS.md written`);
 process.exit(failed > 0 ? 1 : 0);
