@@ -2,6 +2,7 @@ import { addVersion, loadMasterKeyring, parseSealed, retireVersion, rewrapCreden
 import type { MasterKeyring } from '@qonduit/core';
 import type { Database } from '@qonduit/db';
 import type { Kysely } from 'kysely';
+import * as notices from '../notices/notices.store';
 import * as store from '../provider-tokens/provider-tokens.store';
 
 // Master key administration (`qonduit keys ...`), run by an operator against the data folder
@@ -22,6 +23,8 @@ export function loadKeyring(env: NodeJS.ProcessEnv, dataDir: string): MasterKeyr
 
 export async function keyStatus(db: Kysely<Database>, keyring: MasterKeyring): Promise<KeyVersionStatus[]> {
   const counts = new Map((await store.countByKeyId(db)).map((r) => [r.key_id, Number(r.n)]));
+  // Notice webhooks' signing secrets are sealed under the same versions.
+  for (const r of await notices.countWebhooksByKeyId(db)) counts.set(r.key_id, (counts.get(r.key_id) ?? 0) + Number(r.n));
   return keyring.versions.map((v) => ({
     id: v.id,
     created_at: v.createdAt,
@@ -65,6 +68,21 @@ export async function rewrapAll(db: Kysely<Database>, keyring: MasterKeyring): P
       if (await store.updateSealed(db, row.id, serializeSealed(result.sealed), result.sealed.key_id, row.sealed)) rewrapped++;
     }
   }
+  const seenHooks = new Set<string>();
+  for (;;) {
+    const batch = (await notices.webhooksWrappedWithout(db, keyring.activeId, 500 + seenHooks.size)).filter((r) => !seenHooks.has(r.account_id));
+    if (batch.length === 0) break;
+    for (const row of batch) {
+      seenHooks.add(row.account_id);
+      const parsed = parseSealed(row.sealed_secret);
+      const result = parsed.ok ? rewrapCredential(keyring, parsed.sealed, { accountId: row.account_id, provider: 'notice-webhook', recordId: row.account_id }) : null;
+      if (!result?.ok) {
+        failed.push({ id: `notice webhook of ${row.account_id}`, reason: result ? result.reason : 'malformed' });
+        continue;
+      }
+      if (await notices.updateWebhookSealed(db, row.account_id, serializeSealed(result.sealed), result.sealed.key_id, row.sealed_secret)) rewrapped++;
+    }
+  }
   return { rewrapped, failed };
 }
 
@@ -76,7 +94,10 @@ export async function retireMasterKey(db: Kysely<Database>, dataDir: string, key
   if (!status) return { ok: false, message: `there is no master key version ${id}` };
   if (status.active) return { ok: false, message: `${id} is the active version; rotate first` };
   if (status.records > 0) {
-    return { ok: false, message: `${status.records} provider token(s) are still wrapped under ${id}; run 'qonduit keys rewrap' first` };
+    const hooks = Number((await notices.countWebhooksByKeyId(db)).find((r) => r.key_id === id)?.n ?? 0);
+    const tokens = status.records - hooks;
+    const what = [tokens > 0 ? `${tokens} provider token(s)` : null, hooks > 0 ? `${hooks} notice webhook secret(s)` : null].filter(Boolean).join(' and ');
+    return { ok: false, message: `${what} are still wrapped under ${id}; run 'qonduit keys rewrap' first` };
   }
   const next = retireVersion(keyring, id, now);
   saveKeyFile(dataDir, next);

@@ -195,3 +195,25 @@ export async function deliveriesOf(db: Db, noticeIds: string[]) {
     .orderBy('created_at')
     .execute();
 }
+
+// Webhook signing secrets are sealed under the master key like provider tokens: key
+// administration (modules/keys) counts, rewraps and guards them too.
+
+export async function countWebhooksByKeyId(db: Db) {
+  return db.selectFrom('notice_webhooks').select(['key_id', db.fn.countAll<string | number>().as('n')]).groupBy('key_id').execute();
+}
+
+export async function webhooksWrappedWithout(db: Db, activeKeyId: string, limit: number) {
+  return db.selectFrom('notice_webhooks').select(['account_id', 'sealed_secret']).where('key_id', '<>', activeKeyId).orderBy('account_id').limit(limit).execute();
+}
+
+/** Replaces the sealed secret only if it is still the one that was read (a concurrent reset wins). */
+export async function updateWebhookSealed(db: Db, accountId: string, sealed: string, keyId: string, previous: string): Promise<boolean> {
+  const result = await db
+    .updateTable('notice_webhooks')
+    .set({ sealed_secret: sealed, key_id: keyId })
+    .where('account_id', '=', accountId)
+    .where('sealed_secret', '=', previous)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

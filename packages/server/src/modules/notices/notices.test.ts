@@ -429,3 +429,40 @@ describe('the expiry thresholds', () => {
     expect(thresholdFor(at(-4), at(1), now)).toBe(1);
   });
 });
+
+describe('the webhook secret and the master key', () => {
+  it('is counted, rewrapped and guarded by key administration like a provider token, and still signs after a rewrap', async () => {
+    const { mkdtempSync, rmSync, statSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { keyFilePath } = await import('@qonduit/core');
+    const { createKeyringHolder } = await import('../keys/keyring-holder');
+    const { keyStatus, loadKeyring, retireMasterKey, rewrapAll, rotateMasterKey } = await import('../keys/keys.service');
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'qonduit-notice-keys-'));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const holder = createKeyringHolder(
+      () => loadKeyring({}, dataDir),
+      () => statSync(keyFilePath(dataDir), { throwIfNoEntry: false })?.mtimeMs ?? 0,
+    );
+    const hook = await hooks();
+    const database = await createTestDb();
+    const t = await createTestAppOn(database, { startWorker: false, keyring: holder }, { QONDUIT_WEBHOOK_ALLOW_PRIVATE: 'true' });
+    cleanups.push(() => t.close());
+    const ada = await signUp(t);
+    const { secret } = (await ada.request({ method: 'PUT', url: '/api/v1/user/notice-webhook', payload: { url: hook.url } })).json<{ secret: string }>();
+    const first = loadKeyring({}, dataDir);
+    expect((await keyStatus(t.db, first)).find((v) => v.id === first.activeId)?.records).toBe(1);
+
+    const second = rotateMasterKey(dataDir, first, t.clock.now());
+    const refused = await retireMasterKey(t.db, dataDir, second, first.activeId, t.clock.now());
+    expect(refused).toEqual({ ok: false, message: `1 notice webhook secret(s) are still wrapped under ${first.activeId}; run 'qonduit keys rewrap' first` });
+    expect(await rewrapAll(t.db, second)).toEqual({ rewrapped: 1, failed: [] });
+    expect((await retireMasterKey(t.db, dataDir, second, first.activeId, t.clock.now())).ok).toBe(true);
+
+    await createPat(t, ada, { expiresInDays: 7 });
+    await t.app.notices.scan();
+    expect(await t.app.notices.deliver()).toEqual({ sent: 1, failed: 0 });
+    const request = hook.requests[0];
+    const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(request?.headers['x-qonduit-signature']));
+    expect(createHmac('sha256', secret).update(`${match?.[1]}.${request?.body}`).digest('hex')).toBe(match?.[2]);
+  });
+});
