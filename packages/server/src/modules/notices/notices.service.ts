@@ -344,6 +344,11 @@ export function createNoticeService(deps: {
         if (!(await store.claim(db, id, token, iso(), iso(LEASE_MS)))) continue;
         const delivery = await store.deliveryWithNotice(db, id);
         if (!delivery) continue;
+        // A notice about a token revoked (or expired) since it was written is not worth sending.
+        if (delivery.token_type === 'personal_access_token' && !(await store.patIsLive(db, delivery.token_id, iso()))) {
+          await store.finish(db, id, token, { status: 'failed', last_error: 'not sent: the token was revoked or has expired meanwhile' });
+          continue;
+        }
         try {
           await send(delivery);
           await store.finish(db, id, token, { status: 'sent', sent_at: iso(), attempts: delivery.attempts + 1, last_error: null });

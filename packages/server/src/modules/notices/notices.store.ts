@@ -138,6 +138,11 @@ export async function claim(db: Db, id: string, owner: string, nowIso: string, l
   return Number(result.numUpdatedRows) === 1;
 }
 
+export async function patIsLive(db: Db, id: string, nowIso: string): Promise<boolean> {
+  const row = await db.selectFrom('personal_access_tokens').select('id').where('id', '=', id).where('revoked_at', 'is', null).where('expires_at', '>', nowIso).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function deliveryWithNotice(db: Db, id: string) {
   return db
     .selectFrom('notice_deliveries')

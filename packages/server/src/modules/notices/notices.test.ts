@@ -138,6 +138,19 @@ describe('expiry notices by e-mail', () => {
     expect(sent.items[0]?.deliveries[0]).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
+  it('a notice about a token revoked before it went out is not sent', async () => {
+    const smtp = await sink();
+    const t = await oneApp(smtpEnv(smtp.port));
+    const ada = await signUp(t);
+    const pat = await createPat(t, ada, { expiresInDays: 7 });
+    await t.app.notices.scan();
+    expect((await ada.request({ method: 'DELETE', url: `/api/v1/user/tokens/${pat.id}` })).statusCode).toBe(204);
+    expect(await t.app.notices.deliver()).toEqual({ sent: 0, failed: 0 });
+    expect(smtp.mails).toHaveLength(0);
+    const listed = (await ada.request({ method: 'GET', url: '/api/v1/user/notices' })).json<{ items: Array<{ deliveries: Array<{ status: string; last_error: string }> }> }>();
+    expect(listed.items[0]?.deliveries[0]).toMatchObject({ status: 'failed', last_error: 'not sent: the token was revoked or has expired meanwhile' });
+  });
+
   it("an organization's provider token that failed its check is noticed to its owners and maintainers, not its viewers", async () => {
     const smtp = await sink();
     const t = await oneApp(smtpEnv(smtp.port));
