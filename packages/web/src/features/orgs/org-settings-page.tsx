@@ -8,6 +8,7 @@ import { DeleteOrgSection } from './delete-org-section';
 import { MembersSection } from './members-section';
 import { RenameOrgSection } from './rename-org-section';
 import { SpendingSection } from './spending-section';
+import { TokenPolicySection } from './token-policy-section';
 
 const ROLE_SUMMARY = {
   owner: 'You are an owner: you manage members, roles and the provider tokens, and you can rename or delete the organization.',
@@ -46,6 +47,7 @@ export function OrgSettingsPage({ orgId }: { orgId: string }) {
       <MembersSection orgId={orgId} orgName={name} role={role} />
       <ProviderTokensSection owner={{ orgId, orgName: name, role }} />
       <SpendingSection orgId={orgId} role={role} />
+      <TokenPolicySection orgId={orgId} role={role} />
       {role === 'owner' && (
         <>
           <RenameOrgSection orgId={orgId} name={name} onRenamed={(renamed) => org.update(() => renamed)} />

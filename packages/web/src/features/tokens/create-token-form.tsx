@@ -11,15 +11,30 @@ import { CLI_SCOPES, SCOPE_INFO } from './scopes';
 
 const CUSTOM = 'custom';
 
+type Reach = 'all' | 'chosen' | 'personal';
+
+/** Addresses or CIDR ranges, one per line or separated by commas or spaces (the server checks each). */
+export function parseAllowedIps(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
 export function CreateTokenForm({ onCreated }: { onCreated: (token: NewToken) => void }) {
-  const { client } = useSession();
+  const { client, accounts } = useSession();
+  const organizations = accounts.filter((a) => a.isOrganization);
   const [name, setName] = useState('');
+  const [reach, setReach] = useState<Reach>('all');
+  const [chosenOrgs, setChosenOrgs] = useState<string[]>([]);
+  const [allowedIps, setAllowedIps] = useState('');
   const [scopes, setScopes] = useState<ReadonlySet<Scope>>(new Set());
   const [expiry, setExpiry] = useState(String(DEFAULT_PRESET_DAYS));
   const [customDate, setCustomDate] = useState('');
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const action = useAction();
   const scopesId = useId();
+  const reachId = useId();
   const errors = { ...fieldErrors(action.error), ...localErrors };
   const now = Date.now();
   const range = customDateRange(now);
@@ -38,14 +53,27 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: NewToken) =>
     if (scopes.size === 0) problems.scopes = 'Choose at least one scope.';
     const dateProblem = expiry === CUSTOM ? checkCustomDate(customDate, Date.now()) : null;
     if (dateProblem) problems.expires_at = dateProblem;
+    if (reach === 'chosen' && chosenOrgs.length === 0) problems.organization_ids = 'Choose at least one organization.';
     setLocalErrors(problems);
     if (Object.keys(problems).length > 0) return;
     const expiresAt = expiry === CUSTOM ? customDate : presetExpiry(Number(expiry), Date.now());
     // Keep the catalog's order, so the same choice always reads the same.
     const chosen = SCOPE_INFO.map((s) => s.scope).filter((s) => scopes.has(s));
-    const result = await action.run(() => client.tokens.create({ name: name.trim(), scopes: chosen, expires_at: expiresAt }));
+    const ips = parseAllowedIps(allowedIps);
+    const result = await action.run(() =>
+      client.tokens.create({
+        name: name.trim(),
+        scopes: chosen,
+        expires_at: expiresAt,
+        ...(reach === 'chosen' ? { organization_ids: chosenOrgs } : reach === 'personal' ? { personal_only: true } : {}),
+        ...(ips.length > 0 ? { allowed_ips: ips } : {}),
+      }),
+    );
     if (result.ok) {
       setName('');
+      setReach('all');
+      setChosenOrgs([]);
+      setAllowedIps('');
       setScopes(new Set());
       setExpiry(String(DEFAULT_PRESET_DAYS));
       setCustomDate('');
@@ -94,6 +122,58 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: NewToken) =>
           </p>
         )}
       </fieldset>
+
+      <fieldset className={errors.organization_ids ? 'fieldset field-invalid' : 'fieldset'} aria-describedby={errors.organization_ids ? `${reachId}-error` : undefined}>
+        <legend>Organizations it may act for</legend>
+        {(
+          [
+            ['all', 'Every organization I belong to', 'As today: with X-OrganizationId it acts for any of your organizations.'],
+            ['chosen', 'Only the organizations I choose', 'Leaving one of them later does not widen the token.'],
+            ['personal', 'My personal account only', 'It may not act for any organization.'],
+          ] as const
+        ).map(([value, label, hint]) => (
+          <label key={value} className="check">
+            <input type="radio" name={`${reachId}-reach`} value={value} checked={reach === value} onChange={() => setReach(value)} />
+            <span>
+              <span className="check-label">{label}</span>
+              <span className="check-hint">{hint}</span>
+            </span>
+          </label>
+        ))}
+        {reach === 'chosen' && (
+          <Field label="Organizations" hint={organizations.length === 0 ? 'You belong to no organization yet.' : 'Hold Ctrl (⌘ on a Mac) to choose several.'}>
+            {(control) => (
+              <select
+                {...control}
+                className="select"
+                multiple
+                size={Math.min(6, Math.max(2, organizations.length))}
+                value={chosenOrgs}
+                onChange={(e) => setChosenOrgs([...e.target.selectedOptions].map((o) => o.value))}
+              >
+                {organizations.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.displayName}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+        {errors.organization_ids && (
+          <p id={`${reachId}-error`} className="field-error">
+            {errors.organization_ids}
+          </p>
+        )}
+      </fieldset>
+
+      <Field
+        label="Allowed IP addresses (optional)"
+        hint="IPv4 or IPv6 addresses or CIDR ranges such as 203.0.113.0/24, one per line (at most 20). Empty: usable from anywhere. Requests from elsewhere are refused."
+        error={errors.allowed_ips}
+      >
+        {(control) => <textarea {...control} className="input mono" rows={2} maxLength={1400} value={allowedIps} onChange={(e) => setAllowedIps(e.target.value)} />}
+      </Field>
 
       <div className="row">
         <Field label="Expires" hint={expiryHint}>

@@ -48,6 +48,12 @@ function TokenRow({ token, onRevoke, onRotate, notice }: { token: Token; onRevok
         <span className="mono subtle token-hint" aria-label={`ending in ${maskedTail(token.hint)}`}>
           {maskedHint(token.hint)}
         </span>
+        {token.organizations !== null && (
+          <span className="subtle token-restriction">
+            {token.personal_only ? 'Personal account only' : `Acts for ${token.organizations.map((o) => o.name ?? 'a deleted organization').join(', ')} only`}
+          </span>
+        )}
+        {token.allowed_ips !== null && <span className="subtle token-restriction">From {token.allowed_ips.join(', ')}</span>}
       </th>
       <td data-label="Scopes">
         <span className="chips">
