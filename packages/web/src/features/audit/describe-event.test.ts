@@ -29,6 +29,9 @@ describe('audit event wording', () => {
     expect(by({ user_id: 'u1', name: 'Ada Lovelace' })).toBe('Ada Lovelace');
     expect(by({ user_id: 'u1', name: 'Ada Lovelace', token_id: 't1', token_name: 'laptop' })).toBe('Ada Lovelace via token “laptop”');
     expect(by({})).toBe('Someone not signed in');
+    expect(describeActor({ ...event({ actor: 'system', inactive_days: 90 }), actor: { user_id: null, name: null, token_id: null, token_name: null, ip: null } })).toBe('Qonduit (automatically)');
+    expect(describeDetails(event({ actor: 'system', inactive_days: 90 }))).toBe('unused for 90 days');
+    expect(describeAction('personal_access_token.revoked_inactive')).toBe('Revoked unused personal access token');
     expect(describeDetails(event({ old_role: 'viewer', new_role: 'owner' }))).toBe('viewer → owner');
     expect(describeDetails(event({ old_name: 'Lab', new_name: 'Labs' }))).toBe('from “Lab” to “Labs”');
   });

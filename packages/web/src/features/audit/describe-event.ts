@@ -7,6 +7,9 @@ const ACTIONS: Record<string, string> = {
   'personal_access_token.rotated': 'Rotated personal access token',
   'personal_access_token.revoked_as_leaked': 'Revoked leaked personal access token',
   'personal_access_token.family_revoked': 'Revoked a rotated token family (an old token was reused)',
+  'personal_access_token.revoked_inactive': 'Revoked unused personal access token',
+  'notice_webhook.set': 'Set the notice webhook',
+  'notice_webhook.deleted': 'Removed the notice webhook',
   'provider_token.added': 'Added provider token',
   'provider_token.replaced': 'Replaced provider token',
   'provider_token.deleted': 'Removed provider token',
@@ -43,6 +46,8 @@ export const ACTION_FILTERS: ReadonlyArray<{ prefix: string; label: string }> = 
 export function describeActor(event: AuditEvent): string {
   const { user_id, name, token_id, token_name } = event.actor;
   const token = token_id ? `token “${token_name ?? token_id}”` : null;
+  // Qonduit itself, e.g. retiring a token unused for longer than the server allows.
+  if (!user_id && !token && event.details.actor === 'system') return 'Qonduit (automatically)';
   if (!user_id) return token ?? 'Someone not signed in';
   const person = name ?? 'A deleted user';
   return token ? `${person} via ${token}` : person;
@@ -61,6 +66,7 @@ export function describeDetails(event: AuditEvent): string {
   if (typeof d.result === 'string') parts.push(`result ${d.result}`);
   if (typeof d.reason === 'string') parts.push(`reason ${d.reason.replaceAll('_', ' ')}`);
   if (typeof d.job_id === 'string') parts.push(`job ${d.job_id}`);
+  if (typeof d.inactive_days === 'number') parts.push(`unused for ${d.inactive_days} days`);
   if (typeof d.old_name === 'string' && typeof d.new_name === 'string') parts.push(`from “${d.old_name}” to “${d.new_name}”`);
   if (typeof d.old_role === 'string' && typeof d.new_role === 'string') parts.push(`${d.old_role} → ${d.new_role}`);
   else if (typeof d.role === 'string') parts.push(`role ${d.role}`);
