@@ -24,6 +24,7 @@ describe.skipIf(!hasChromium && !ci)('token expiry notices in the web UI (Chromi
   let server: TestServer;
   let browser: Browser;
   let ada: TestUser;
+  let orgId = '';
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
@@ -42,11 +43,16 @@ describe.skipIf(!hasChromium && !ci)('token expiry notices in the web UI (Chromi
     await ada.createToken({ name: 'laptop', expiresInDays: 90 });
     await ada.createToken({ name: 'ci-deploy', expiresInDays: 7 });
     await ada.createToken({ name: 'nightly-benchmarks', expiresInDays: 30 });
+    // An organization whose IonQ token failed its last check.
+    orgId = (await ada.session.orgs.create({ name: 'Notice Lab' })).id;
+    await ada.session.providerTokens.set('ionq', { api_key: 'NoticeLabIonQKey0123456789abcdef' }, { org: orgId });
+    await server.database.db.updateTable('provider_tokens').set({ status: 'invalid', checked_at: new Date().toISOString() }).where('account_id', '=', orgId).execute();
     // The scheduler's first passes, and a first failed attempt to mail each notice.
     const deadline = Date.now() + 15_000;
     for (;;) {
       const { items } = await ada.session.notices.list();
-      if (items.length === 2 && items.every((n) => n.deliveries.some((d) => d.attempts > 0))) break;
+      const org = await ada.session.notices.listForOrg(orgId);
+      if (items.length === 2 && items.every((n) => n.deliveries.some((d) => d.attempts > 0)) && org.items.length === 1) break;
       if (Date.now() > deadline) throw new Error(`notices not ready: ${JSON.stringify(items)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -83,6 +89,13 @@ describe.skipIf(!hasChromium && !ci)('token expiry notices in the web UI (Chromi
     expect(await page.getByRole('row', { name: /laptop/ }).getByText(/Expir/).count()).toBe(0);
     const file = await screenshot(page, 'token-expiry-banner', 'window');
     keepForReadme(file);
+  }, 60_000);
+
+  it("shows an organization's failed provider token to its owner on the organization's settings page", async () => {
+    const page = await signedIn();
+    await page.goto(`/orgs/${orgId}/settings`);
+    const banner = page.getByRole('region', { name: '1 token needs your attention' });
+    await banner.getByText(/The organization's IonQ token .*failed its last check/).waitFor();
   }, 60_000);
 
   it('creates a calendar feed whose URL is shown once and answers text/calendar', async () => {

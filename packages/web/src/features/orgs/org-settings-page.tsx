@@ -3,6 +3,7 @@ import { Link } from '../../app/router';
 import { useSession } from '../../app/session';
 import { ErrorAlert, Loading, PageHeader } from '../../shared/ui';
 import { useLoad } from '../../shared/use-async';
+import { OrgNoticesBanner } from '../notices/org-notices-banner';
 import { ProviderTokensSection } from '../provider-tokens/provider-tokens-section';
 import { DeleteOrgSection } from './delete-org-section';
 import { MembersSection } from './members-section';
@@ -44,6 +45,7 @@ export function OrgSettingsPage({ orgId }: { orgId: string }) {
           </p>
         }
       />
+      {role !== 'viewer' && <OrgNoticesBanner orgId={orgId} />}
       <MembersSection orgId={orgId} orgName={name} role={role} />
       <ProviderTokensSection owner={{ orgId, orgName: name, role }} />
       <SpendingSection orgId={orgId} role={role} />
