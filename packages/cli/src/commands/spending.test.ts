@@ -70,7 +70,9 @@ describe('spending limits in the CLI', () => {
     expect(tooBig.code).toBe(EXIT.failure);
     expect(JSON.parse(tooBig.stdout)).toMatchObject({ refusal: { code: 'job_over_limit' } });
 
-    expect((await viewer.run(['jobs', 'run', 'bell.qasm', '--backend', 'ionq.qpu.aria-1', '--shots', '100', '--org', org])).code).toBe(EXIT.ok);
+    const accepted = await viewer.run(['jobs', 'run', 'bell.qasm', '--backend', 'ionq.qpu.aria-1', '--shots', '100', '--org', org]);
+    expect(accepted.code, accepted.stderr).toBe(EXIT.ok);
+    expect((await viewer.run(['jobs', 'show', accepted.stdout.trim(), '--org', org])).stdout).toMatch(/estimated cost: +\$3\.30 USD/);
     const second = await viewer.run(['jobs', 'run', 'bell.qasm', '--backend', 'ionq.simulator', '--shots', '10', '--org', org]);
     expect(second.code).toBe(EXIT.failure);
     expect(second.stderr).toMatch(/limit of 1 job per member per month on its IonQ token .*resets at \d{4}-\d{2}-01T00:00:00\.000Z/);

@@ -98,6 +98,8 @@ export function jobFields(job: Job): string {
     ['input', job.qonduit.input_format],
     ['tags', job.tags.join(', ') || '-'],
     ['token', tokenSourceText(job.token_source)],
+    // Recorded at submission from the server's price table; absent on a backend without a price.
+    ...(job.qonduit.estimated_cost ? [['estimated cost', `$${job.qonduit.estimated_cost.amount.toFixed(2)} ${job.qonduit.estimated_cost.currency}`] as const] : []),
     ['created', shortDate(job.created_at)],
     ['started', shortDate(job.started_at)],
     ['ended', shortDate(job.ended_at)],

@@ -264,6 +264,20 @@ describe('usage', () => {
     expect((await submit(viewer, org, 10)).statusCode).toBe(201);
   });
 
+  it("gives the usage back for a job whose organization token was removed before it could run", async () => {
+    const org = await lab();
+    await settleOtherJobs(org);
+    expect((await setLimits(owner, org, { member_jobs_per_month: 1 })).statusCode).toBe(200);
+    const id = (await submit(viewer, org, 10)).json<{ id: string }>().id;
+    expect((await maintainer.request({ method: 'DELETE', url: `/api/v1/orgs/${org}/provider-tokens/ionq` })).statusCode).toBe(204);
+    await t.app.jobWorker.runOnce();
+    const job = (await viewer.request({ method: 'GET', url: `/quantum/jobs/${id}`, headers: { 'x-organizationid': org } })).json<{ status: string; error_message: string }>();
+    expect(job).toMatchObject({ status: 'FAILED', error_message: expect.stringMatching(/IonQ token of organization Spending Lab was removed/) as unknown });
+    expect((await usage(viewer, org)).members).toEqual([]);
+    const row = await t.db.selectFrom('jobs').select(['usage_month', 'estimated_cost_micro_usd']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.usage_month).toBeNull();
+  });
+
   it('keeps the usage of a job that reached its provider, whatever became of it', async () => {
     const org = await lab();
     await settleOtherJobs(org);
@@ -275,6 +289,33 @@ describe('usage', () => {
     const job = (await viewer.request({ method: 'GET', url: `/quantum/jobs/${res.json<{ id: string }>().id}`, headers: { 'x-organizationid': org } })).json<{ status: string }>();
     expect(['RUNNING', 'COMPLETED']).toContain(job.status);
     expect((await usage(viewer, org)).members).toEqual([expect.objectContaining({ user_id: viewer.userId, jobs: 1, shots: 10 })]);
+  });
+});
+
+describe('calendar months', () => {
+  it('a new month (UTC) starts from nothing: the limit lets the member submit again, and last month keeps its usage', async () => {
+    const clocked = await createTestApp({ startWorker: false }, { QONDUIT_PROVIDER_IONQ_URL: ionq.url, QONDUIT_RATE_LIMIT_MEMBER_ADD: 'off' });
+    try {
+      const boss = await signUp(clocked, 'Boss');
+      const org = (await boss.request({ method: 'POST', url: '/api/v1/orgs', payload: { name: 'Month Lab' } })).json<{ id: string }>().id;
+      await boss.request({ method: 'PUT', url: `/api/v1/orgs/${org}/provider-tokens/ionq`, payload: { credentials: { api_key: IONQ_KEY } } });
+      await boss.request({ method: 'PUT', url: `/api/v1/orgs/${org}/spending-limits/ionq`, payload: { member_jobs_per_month: 1 } });
+      const go = () => boss.request({ method: 'POST', url: '/quantum/jobs', headers: { 'x-organizationid': org }, payload: { backend_id: 'ionq.simulator', shots: 5, input_format: 'OPEN_QASM_V3', input: BELL } });
+      expect((await go()).statusCode).toBe(201);
+      const refused = await go();
+      expect(refused.statusCode).toBe(429);
+      // 2026-11-28T12:00Z + 2.5 days is the first instant of December.
+      clocked.clock.advance(SECONDS_TO_RESET * 1000 - 1);
+      expect((await go()).statusCode).toBe(429);
+      clocked.clock.advance(1);
+      expect((await go()).statusCode).toBe(201);
+      const get = async (month: string) => (await boss.request({ method: 'GET', url: `/api/v1/orgs/${org}/usage?month=${month}` })).json<Usage>().providers;
+      expect(await get('2026-11')).toEqual([expect.objectContaining({ jobs: 1 })]);
+      expect(await get('2026-12')).toEqual([expect.objectContaining({ jobs: 1 })]);
+      expect((await boss.request({ method: 'GET', url: `/api/v1/orgs/${org}/usage` })).json<Usage>().month).toBe('2026-12');
+    } finally {
+      await clocked.close();
+    }
   });
 });
 

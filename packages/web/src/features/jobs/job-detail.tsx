@@ -62,6 +62,14 @@ export function JobDetail({ client, job: initial, onFinished }: Props) {
           <dt>Token source</dt>
           <dd>{TOKEN_SOURCE[job.token_source]}</dd>
         </div>
+        {job.qonduit.estimated_cost && (
+          <div>
+            <dt>Estimated cost</dt>
+            <dd>
+              ${job.qonduit.estimated_cost.amount.toFixed(2)} {job.qonduit.estimated_cost.currency}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Submitted</dt>
           <dd>
