@@ -15,6 +15,8 @@ const ACTIONS: Record<string, string> = {
   'provider_token.deleted': 'Removed provider token',
   'provider_token.verified': 'Checked provider token',
   'provider_token.used': 'Used provider token',
+  'spending_limit.set': 'Set spending limits on provider token',
+  'spending_limit.removed': 'Removed spending limits from provider token',
   'user.signed_up': 'Created the account',
   'user.logged_in': 'Signed in',
   'user.login_failed': 'Failed sign-in',
@@ -40,6 +42,7 @@ export const ACTION_FILTERS: ReadonlyArray<{ prefix: string; label: string }> = 
   { prefix: 'invitation.', label: 'Invitations' },
   { prefix: 'personal_access_token.', label: 'Personal access tokens' },
   { prefix: 'provider_token.', label: 'Provider tokens' },
+  { prefix: 'spending_limit.', label: 'Spending limits' },
 ];
 
 /** Who acted, as a person: "Ada Lovelace via token “laptop”" (the names they had at the time). */
