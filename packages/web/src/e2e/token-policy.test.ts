@@ -1,10 +1,8 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { addMember, startTestServer } from '@qonduit/testing';
 import type { TestServer, TestUser } from '@qonduit/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, DIST_DIR, README_SCREENSHOT_DIR, ensureBuilt, hasChromium, launchBrowser, newContext, screenshot } from './web-ui.harness';
+import { CHROMIUM_PATH, DIST_DIR, ensureBuilt, hasChromium, keepForReadme, launchBrowser, newContext, screenshot } from './web-ui.harness';
 
 // An organization's token policy in the web UI (issue 16.2): the owner sets it on the
 // organization's settings page, sees which member's token it now refuses, and that token is
@@ -88,8 +86,7 @@ describe.skipIf(!hasChromium && !ci)('organization token policy in the web UI (C
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: { message: string } }).error.message).toContain(`Organization '${ORG}' admits tokens that live at most 90 days`);
 
-    // Photographed for the README, light and dark.
-    mkdirSync(README_SCREENSHOT_DIR, { recursive: true });
+    // Photographed for the README, light and dark (QONDUIT_UPDATE_SCREENSHOTS=1 replaces the kept ones).
     const section = page.locator('section.card').filter({ has: page.getByRole('heading', { name: 'Token policy' }) });
     // The sticky top bar would lie over the section in an element screenshot.
     await page.evaluate(() => {
@@ -103,7 +100,7 @@ describe.skipIf(!hasChromium && !ci)('organization token policy in the web UI (C
       await section.scrollIntoViewIfNeeded();
       const file = await screenshot(page, `org-policy-${scheme}`);
       await section.screenshot({ path: file });
-      copyFileSync(file, path.join(README_SCREENSHOT_DIR, `org-policy-${scheme}.png`));
+      keepForReadme(file);
     }
     await page.emulateMedia({ colorScheme: 'light' });
   }, 90_000);
@@ -135,5 +132,14 @@ describe.skipIf(!hasChromium && !ci)('organization token policy in the web UI (C
     await page.getByText('From 127.0.0.1/32, ::1/128').first().waitFor();
     const self = await fetch(`${server.url}/api/v1/user/tokens/self`, { headers: { authorization: `Bearer ${secret}` } });
     expect(await self.json()).toMatchObject({ organizations: [{ id: orgId, name: ORG }], allowed_ips: ['127.0.0.1/32', '::1/128'] });
+
+    // Changed later in the list: from then on, this machine is outside the allowlist.
+    await page.getByRole('button', { name: 'Allowed addresses of lab only' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Allowed IP addresses').fill('10.0.0.0/8');
+    await dialog.getByRole('button', { name: 'Save addresses' }).click();
+    await page.getByText('From 10.0.0.0/8').first().waitFor();
+    const outside = await fetch(`${server.url}/api/v1/user/tokens/self`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(outside.status).toBe(401);
   }, 60_000);
 });

@@ -10,9 +10,11 @@ interface Props {
   noticed?: ReadonlyMap<string, 'pat_expiring' | 'pat_inactive' | 'provider_token_failed'>;
   onRevoke: (token: Token) => void;
   onRotate: (token: Token) => void;
+  /** Change where the token may be used from (its IP allowlist). */
+  onAddresses?: (token: Token) => void;
 }
 
-export function TokenTable({ tokens, onRevoke, onRotate, noticed }: Props) {
+export function TokenTable({ tokens, onRevoke, onRotate, onAddresses, noticed }: Props) {
   if (tokens.length === 0) return <p className="empty">You have no personal access tokens yet.</p>;
   return (
     <table className="table responsive-table">
@@ -32,14 +34,26 @@ export function TokenTable({ tokens, onRevoke, onRotate, noticed }: Props) {
       </thead>
       <tbody>
         {tokens.map((token) => (
-          <TokenRow key={token.id} token={token} onRevoke={onRevoke} onRotate={onRotate} notice={noticed?.get(token.id)} />
+          <TokenRow key={token.id} token={token} onRevoke={onRevoke} onRotate={onRotate} onAddresses={onAddresses} notice={noticed?.get(token.id)} />
         ))}
       </tbody>
     </table>
   );
 }
 
-function TokenRow({ token, onRevoke, onRotate, notice }: { token: Token; onRevoke: Props['onRevoke']; onRotate: Props['onRotate']; notice?: string | undefined }) {
+function TokenRow({
+  token,
+  onRevoke,
+  onRotate,
+  onAddresses,
+  notice,
+}: {
+  token: Token;
+  onRevoke: Props['onRevoke'];
+  onRotate: Props['onRotate'];
+  onAddresses?: Props['onAddresses'];
+  notice?: string | undefined;
+}) {
   const active = token.state === 'active';
   return (
     <tr className={active ? undefined : 'row-muted'}>
@@ -92,6 +106,11 @@ function TokenRow({ token, onRevoke, onRotate, notice }: { token: Token; onRevok
             <button type="button" className="button button-small" onClick={() => onRotate(token)} aria-label={`Rotate ${token.name}`}>
               Rotate
             </button>
+            {onAddresses && (
+              <button type="button" className="button button-small" onClick={() => onAddresses(token)} aria-label={`Allowed addresses of ${token.name}`}>
+                Addresses
+              </button>
+            )}
             <button type="button" className="button button-small button-danger-outline" onClick={() => onRevoke(token)} aria-label={`Revoke ${token.name}`}>
               Revoke
             </button>

@@ -7,11 +7,12 @@ import { useLoad } from '../../shared/use-async';
 import { CalendarFeedSection } from '../notices/calendar-feed-section';
 import { currentNotices } from '../notices/current-notices';
 import { ExpiryBanner } from '../notices/expiry-banner';
+import { AllowlistDialog } from './allowlist-dialog';
 import { CreateTokenForm } from './create-token-form';
 import { NewTokenNotice } from './new-token-notice';
 import { TokenTable } from './token-table';
 
-type Pending = { kind: 'revoke' | 'rotate'; token: Token } | null;
+type Pending = { kind: 'revoke' | 'rotate' | 'addresses'; token: Token } | null;
 
 export function TokensPage() {
   const { client } = useSession();
@@ -68,7 +69,9 @@ export function TokensPage() {
         <ErrorAlert error={tokens.error} />
         {tokens.data ? (
           <>
-            <TokenTable tokens={tokens.data.items} noticed={noticed} onRevoke={(token) => setPending({ kind: 'revoke', token })} onRotate={(token) => setPending({ kind: 'rotate', token })} />
+            <TokenTable tokens={tokens.data.items} noticed={noticed} onRevoke={(token) => setPending({ kind: 'revoke', token })} onRotate={(token) => setPending({ kind: 'rotate', token })}
+              onAddresses={(token) => setPending({ kind: 'addresses', token })}
+            />
             {tokens.data.next_cursor && (
               <button type="button" className="button" onClick={() => setPages((p) => p + 1)}>
                 Show more
@@ -99,6 +102,13 @@ export function TokensPage() {
         >
           <p>Programs that use this token stop working at once. This cannot be undone.</p>
         </ConfirmDialog>
+      )}
+      {pending?.kind === 'addresses' && (
+        <AllowlistDialog
+          token={pending.token}
+          onClose={closeDialog}
+          onSaved={(saved) => tokens.update((page) => page && { ...page, items: page.items.map((t) => (t.id === saved.id ? saved : t)) })}
+        />
       )}
       {pending?.kind === 'rotate' && (
         <ConfirmDialog
