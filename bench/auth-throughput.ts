@@ -10,7 +10,7 @@ import type { Figure } from './report';
 
 const TOKENS = size(100_000, 10_000);
 const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? size(3, 1));
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? size(6, 3));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? size(5, 3));
 const GOAL = 0.95;
 
 interface Result {
