@@ -40,8 +40,12 @@ function when(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
-/** One line, for a subject, a banner or a list. */
+/** One line, for a subject, a banner or a list: a name's control characters (line breaks) become spaces. */
 export function noticeTitle(n: NoticeFacts, inactiveDays: number | null): string {
+  return titleOf(n, inactiveDays).replace(/[\u0000-\u001f\u007f]+/g, ' ');
+}
+
+function titleOf(n: NoticeFacts, inactiveDays: number | null): string {
   const label = n.token_hint ? `"${n.token_name}" (${n.token_hint})` : `"${n.token_name}"`;
   switch (n.kind) {
     case 'pat_expiring':

@@ -28,8 +28,13 @@ export const MAX_DELIVERY_ATTEMPTS = 12;
 const LEASE_MS = 2 * 60_000;
 /** Deliveries one pass sends at most; the next pass takes the rest. */
 const DELIVERIES_PER_PASS = 100;
-/** Pages of SCAN_BATCH tokens one scan reads at most per kind. */
-const MAX_SCAN_PAGES = 200;
+/** Pages of SCAN_BATCH tokens one scan reads at most per kind (10⁶ tokens): a bound, not a limit met in use. */
+const MAX_SCAN_PAGES = 2000;
+/**
+ * Notices are kept this long, then deleted: longer than a token lives (365 days), so that a
+ * token's notice for a threshold is never written twice.
+ */
+export const NOTICE_RETENTION_DAYS = 400;
 const MAX_ERROR_LENGTH = 500;
 const SLACK_MS = 3_600_000;
 export const FEED_TOKEN_PREFIX = 'qdc_';
@@ -323,6 +328,7 @@ export function createNoticeService(deps: {
     /** Writes every notice now due (each once, whichever server gets there first); revokes inactive tokens. */
     async scan(): Promise<{ created: number; revoked: number }> {
       const now = clock.now();
+      await store.deleteNoticesBefore(db, new Date(now.getTime() - NOTICE_RETENTION_DAYS * DAY_MS).toISOString());
       let created = await scanExpiring(now);
       created += await scanProviderTokens(now);
       let revoked = 0;

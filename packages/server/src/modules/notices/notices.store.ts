@@ -62,6 +62,12 @@ export async function failedOrgProviderTokens(db: Db, after: string | null) {
   return q.orderBy('provider_tokens.id').limit(SCAN_BATCH).execute();
 }
 
+/** Deliveries go with their notice (foreign key, on delete cascade). */
+export async function deleteNoticesBefore(db: Db, beforeIso: string): Promise<void> {
+  await db.deleteFrom('notice_deliveries').where('notice_id', 'in', (eb) => eb.selectFrom('token_notices').select('id').where('created_at', '<', beforeIso)).execute();
+  await db.deleteFrom('token_notices').where('created_at', '<', beforeIso).execute();
+}
+
 export async function existingKeys(db: Db, keys: string[]): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
   const rows = await db.selectFrom('token_notices').select('dedupe_key').where('dedupe_key', 'in', keys).execute();

@@ -138,6 +138,26 @@ describe('expiry notices by e-mail', () => {
     expect(sent.items[0]?.deliveries[0]).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
+  it('a token name with a line break cannot add a header; notices are deleted after 400 days', async () => {
+    const smtp = await sink();
+    const t = await oneApp(smtpEnv(smtp.port));
+    const ada = await signUp(t);
+    const res = await ada.request({ method: 'POST', url: '/api/v1/user/tokens', payload: { name: 'ci\r\nBcc: mallory@example.com', scopes: ['api'], expires_at: new Date(t.clock.now().getTime() + 7 * DAY).toISOString() } });
+    expect(res.statusCode).toBe(201);
+    await t.app.notices.scan();
+    await t.app.notices.deliver();
+    expect(smtp.mails).toHaveLength(1);
+    expect(smtp.mails[0]?.to).toEqual([ada.email]);
+    const mail = await simpleParser(smtp.mails[0]?.raw ?? '');
+    expect(mail.headers.has('bcc')).toBe(false);
+    expect(mail.subject).toMatch(/^Your Qonduit token "ci Bcc: mallory@example.com" \(qdp_….{4}\) expires in 7 days$/);
+
+    t.clock.advance(401 * DAY);
+    await t.app.notices.scan();
+    expect(await t.db.selectFrom('token_notices').selectAll().execute()).toEqual([]);
+    expect(await t.db.selectFrom('notice_deliveries').selectAll().execute()).toEqual([]);
+  });
+
   it('a notice about a token revoked before it went out is not sent', async () => {
     const smtp = await sink();
     const t = await oneApp(smtpEnv(smtp.port));
