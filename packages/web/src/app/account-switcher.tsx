@@ -19,7 +19,7 @@ export function AccountSwitcher() {
     selectAccount(next.id);
     // On an organization's page, follow the switch to the same page of the new account.
     const onOrgPage = matchPath('/orgs/:id/:page', path);
-    if (onOrgPage) navigate(next.isOrganization ? PATHS.orgSettings(next.id) : PATHS.tokens);
+    if (onOrgPage) navigate(next.isOrganization ? PATHS.orgSettings(next) : PATHS.tokens);
   }
 
   return (

@@ -9,6 +9,7 @@ import { TokensPage } from '../features/tokens/tokens-page';
 import { PageHeader } from '../shared/ui';
 import { PATHS } from './paths';
 import { Link, matchPath, navigate } from './router';
+import { orgAccountAt, useSession } from './session';
 
 
 function Redirect({ to }: { to: string }) {
@@ -21,7 +22,10 @@ export function Routes({ path }: { path: string }) {
   if (matchPath(PATHS.jobs, path)) return <JobsPage />;
   if (matchPath('/settings', path)) return <Redirect to={PATHS.tokens} />;
 
-  const org = matchPath('/orgs/:id/:page', path);
+  const { accounts } = useSession();
+  const address = matchPath('/orgs/:id/:page', path);
+  // The address names the organization by slug (or, in older links, by id).
+  const org = address?.id ? { ...address, id: orgAccountAt(accounts, address.id)?.id ?? address.id } : null;
   const settingsPage = settingsPageFor(path, org);
   if (settingsPage) return <SettingsLayout>{settingsPage}</SettingsLayout>;
   return <NotFoundPage />;

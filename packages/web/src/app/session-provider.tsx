@@ -1,11 +1,17 @@
-import type { Account, Qonduit, User } from '@qonduit/sdk';
+import type { Qonduit, User } from '@qonduit/sdk';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { ErrorAlert, Loading } from '../shared/ui';
 import { useLoad } from '../shared/use-async';
 import { matchPath, usePath } from './router';
-import { SessionContext, saveAccountId, savedAccountId } from './session';
-import type { Session } from './session';
+import { SessionContext, orgAccountAt, saveAccountId, savedAccountId } from './session';
+import type { Session, SessionAccount } from './session';
+
+async function slugsOf(client: Qonduit, signal: AbortSignal): Promise<Map<string, string>> {
+  const slugs = new Map<string, string>();
+  for await (const org of client.orgs.iterate({ signal })) slugs.set(org.id, org.slug);
+  return slugs;
+}
 
 interface Props {
   client: Qonduit;
@@ -15,12 +21,19 @@ interface Props {
 }
 
 export function SessionProvider({ client, user, onSignedOut, children }: Props) {
-  const accounts = useLoad((signal) => client.accounts.list({ signal }), [client, user.id]);
+  // PlanQK's /my/accounts has no slugs; the organizations list adds them.
+  const accounts = useLoad(
+    async (signal): Promise<SessionAccount[]> => {
+      const [list, slugs] = await Promise.all([client.accounts.list({ signal }), slugsOf(client, signal)]);
+      return list.map((a) => ({ ...a, slug: a.isOrganization ? (slugs.get(a.id) ?? null) : null }));
+    },
+    [client, user.id],
+  );
   const [chosen, setChosen] = useState<string | null>(() => savedAccountId(user.id));
   // An organization's own page (/orgs/:id/...) acts for that organization, whatever was chosen
   // before: the switcher, the top bar and the jobs page then agree with the page one is on.
   const path = usePath();
-  const pageOrgId = matchPath('/orgs/:id/:page', path)?.id ?? null;
+  const pageOrgRef = matchPath('/orgs/:id/:page', path)?.id ?? null;
 
   const selectAccount = useCallback(
     (id: string) => {
@@ -42,7 +55,7 @@ export function SessionProvider({ client, user, onSignedOut, children }: Props) 
   }, [client, onSignedOut]);
 
   const list = accounts.data;
-  const pageOrg = list?.find((a) => a.isOrganization && a.id === pageOrgId);
+  const pageOrg = list ? orgAccountAt(list, pageOrgRef) : undefined;
   // Remembered as the choice too, so leaving the page for Jobs keeps acting for that organization.
   useEffect(() => {
     if (pageOrg && pageOrg.id !== chosen) selectAccount(pageOrg.id);
@@ -50,12 +63,13 @@ export function SessionProvider({ client, user, onSignedOut, children }: Props) 
 
   const session = useMemo((): Session | null => {
     if (!list) return null;
-    const personal: Account = list.find((a) => !a.isOrganization) ?? {
+    const personal: SessionAccount = list.find((a) => !a.isOrganization) ?? {
       id: user.id,
       displayName: user.name,
       role: null,
       isOrganization: false,
       accountType: { name: 'PERSONAL', feature: 'DEFAULT' },
+      slug: null,
     };
     // A saved choice of an organization one has since left falls back to the personal account.
     const account = pageOrg ?? list.find((a) => a.id === chosen) ?? personal;

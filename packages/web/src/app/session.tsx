@@ -1,13 +1,22 @@
 import type { Account, Qonduit, User } from '@qonduit/sdk';
 import { createContext, useContext } from 'react';
 
+/** An account of /my/accounts, with an organization's slug (its pages' addresses use it). */
+export type SessionAccount = Account & { slug: string | null };
+
+/** The organization an address names, by slug or id, among the accounts. */
+export function orgAccountAt(accounts: readonly SessionAccount[], slugOrId: string | null): SessionAccount | undefined {
+  if (slugOrId === null) return undefined;
+  return accounts.find((a) => a.isOrganization && (a.slug === slugOrId || a.id === slugOrId));
+}
+
 /** The signed-in user, the accounts they can act for, and the one chosen in the switcher. */
 export interface Session {
   /** Acts for the personal account; organization pages pass `{ org }` or use withOrganization. */
   client: Qonduit;
   user: User;
-  accounts: readonly Account[];
-  account: Account;
+  accounts: readonly SessionAccount[];
+  account: SessionAccount;
   /** The client for the chosen account (X-OrganizationId for an organization). */
   accountClient: Qonduit;
   selectAccount: (id: string) => void;

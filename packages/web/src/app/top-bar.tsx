@@ -14,7 +14,7 @@ export function TopBar() {
       </Link>
       <nav aria-label="Main" className="top-nav">
         <Link to={PATHS.jobs}>Jobs</Link>
-        {account.isOrganization && <Link to={PATHS.orgSettings(account.id)}>Organization</Link>}
+        {account.isOrganization && <Link to={PATHS.orgSettings(account)}>Organization</Link>}
         <Link to={PATHS.tokens} section="/settings/">
           Settings
         </Link>

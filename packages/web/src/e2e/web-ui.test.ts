@@ -159,7 +159,13 @@ describe.skipIf(!hasChromium && !ci)('web UI end to end (Chromium)', () => {
     await page.getByLabel('Organization name').fill(ORG);
     await page.getByRole('button', { name: 'Create organization' }).click();
     await heading(page, `${ORG} settings`);
-    orgId = decodeURIComponent(new URL(page.url()).pathname.split('/')[2] ?? '');
+    // The organization's pages are addressed by its slug, not its id.
+    const address = decodeURIComponent(new URL(page.url()).pathname.split('/')[2] ?? '');
+    expect(address).toBe('quantum-lab');
+    const adaApi = server.client();
+    await adaApi.auth.login({ email: ada.email, password: PASSWORD });
+    orgId = (await adaApi.orgs.list()).items.find((o) => o.slug === address)?.id ?? '';
+    expect(orgId).not.toBe('');
 
     // Inviting answers alike for any e-mail: nobody learns who has an account.
     const invite = page.getByRole('form', { name: 'Invite a member' });

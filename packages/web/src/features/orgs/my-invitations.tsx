@@ -22,7 +22,7 @@ export function MyInvitations() {
     drop(invitation.id);
     await refreshAccounts();
     selectAccount(result.value.id);
-    navigate(PATHS.orgSettings(result.value.id));
+    navigate(PATHS.orgSettings(result.value));
   }
 
   async function decline(invitation: MyInvitation) {

@@ -39,7 +39,7 @@ export function OrgSettingsPage({ orgId }: { orgId: string }) {
             {role !== 'viewer' && (
               <>
                 {' '}
-                <Link to={PATHS.orgAuditLog(orgId)}>See the organization&apos;s audit log</Link>.
+                <Link to={PATHS.orgAuditLog(org.data)}>See the organization&apos;s audit log</Link>.
               </>
             )}
           </p>

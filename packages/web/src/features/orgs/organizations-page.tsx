@@ -25,7 +25,7 @@ export function OrganizationsPage() {
           <ul className="org-list">
             {orgs.map((org) => (
               <li key={org.id}>
-                <Link to={PATHS.orgSettings(org.id)}>{org.displayName}</Link>
+                <Link to={PATHS.orgSettings(org)}>{org.displayName}</Link>
                 <Badge>{org.role ?? 'member'}</Badge>
               </li>
             ))}
@@ -51,7 +51,7 @@ function CreateOrgForm() {
     if (result.ok) {
       await refreshAccounts();
       selectAccount(result.value.id);
-      navigate(PATHS.orgSettings(result.value.id));
+      navigate(PATHS.orgSettings(result.value));
     }
   }
 

@@ -30,13 +30,13 @@ export function SettingsLayout({ children }: { children: ReactNode }) {
             <p className="settings-nav-title">{org.displayName}</p>
             <ul>
               <li>
-                <Link to={PATHS.orgSettings(org.id)} aria-label={`${org.displayName} settings`}>
+                <Link to={PATHS.orgSettings(org)} aria-label={`${org.displayName} settings`}>
                   Settings
                 </Link>
               </li>
               {(org.role === 'owner' || org.role === 'maintainer') && (
                 <li>
-                  <Link to={PATHS.orgAuditLog(org.id)} aria-label={`${org.displayName} audit log`}>
+                  <Link to={PATHS.orgAuditLog(org)} aria-label={`${org.displayName} audit log`}>
                     Audit log
                   </Link>
                 </li>
