@@ -12,7 +12,7 @@ import { createProgress } from '../format/progress';
 import { tokenSourceText } from '../format/quantum';
 import { renderFields } from '../format/table';
 import { elapsed } from '../format/time';
-import { readStdin } from '../prompt';
+import { canPrompt, promptSecret, readStdin } from '../prompt';
 import { quantumClient } from './backends-list';
 
 /** The program in FILE (or standard input for "-"): QASM text, or an IonQ JSON circuit for .json files. */
@@ -68,6 +68,7 @@ export function registerJobsRun(jobs: Command, ctx: CommandContext): void {
     .option('--org <org>', "run with this organization's provider token instead of the current context's")
     .option('--json', 'print JSON (the job, and with --wait its result)')
     .option('--dry-run', 'submit nothing: show what the job would cost and whether it would be accepted now')
+    .option('--yes', 'on a terminal, submit a job that costs money without asking first')
     .addHelpText(
       'after',
       `${examples(
@@ -77,6 +78,8 @@ export function registerJobsRun(jobs: Command, ctx: CommandContext): void {
         'cat examples/bell.qasm | qonduit jobs run - --backend local.simulator',
         'qonduit jobs run examples/bell.qasm --backend ionq.qpu.aria-1 --org "Grace Labs" --shots 100 --dry-run   # the estimated cost, no job',
       )}
+Cost: on a terminal, a job on a paid backend shows its estimated cost and asks before it is
+submitted (\`--yes\` does not ask); \`--dry-run\` only shows the estimate.
 Scopes: on local.simulator, which spends no provider token, a token with \`api\` will do (or
 \`quantum_tokens\`); any other backend spends a provider access token and needs \`quantum_tokens\`.
 `,
@@ -104,6 +107,26 @@ Scopes: on local.simulator, which spends no provider token, a token with \`api\`
         else ctx.out(renderEstimate(estimate, account.id ? account.name : null));
         if (estimate.refusal) throw new CliError(`it would be refused: ${estimate.refusal.message}`, { exitCode: EXIT.failure });
         return;
+      }
+      if (!opts.yes && canPrompt(ctx.io)) {
+        // On a terminal, a job that costs money is confirmed first, with its estimate.
+        const estimate = await client.jobs
+          .estimate({
+            backend_id: common.backend,
+            shots: common.shots,
+            input: typeof circuit === 'string' ? circuit : { qubits: circuit.qubits, circuit: [...circuit.circuit] },
+            input_format: inputFormat,
+          })
+          .catch(() => null);
+        const cost = estimate?.estimated_cost;
+        if (estimate && !estimate.refusal && cost && cost.amount > 0) {
+          const answer = await promptSecret(
+            ctx.io,
+            `This job is estimated to cost $${cost.amount.toFixed(2)} ${cost.currency}, spending ${tokenSourceText(estimate.token_source)}. Submit it? [y/N] `,
+            { mask: false },
+          );
+          if (!/^y(es)?$/i.test(answer.trim())) throw new CliError('not submitted', { exitCode: EXIT.failure, hint: 'pass --yes to submit without asking' });
+        }
       }
       if (!opts.wait) {
         const job = await client.jobs.submit({

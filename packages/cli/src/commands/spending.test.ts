@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../errors';
-import { createMachine } from '../testing';
+import { createMachine, fakeTerminal } from '../testing';
 import type { Machine } from '../testing';
 
 // orgs usage, orgs limits / set-limit / remove-limit and jobs run --dry-run against a real server.
@@ -89,5 +89,21 @@ describe('spending limits in the CLI', () => {
     expect((await viewer.run(['orgs', 'usage', org, '--month', '2026-13'])).code).toBe(EXIT.usage);
     expect((await owner.run(['orgs', 'remove-limit', 'ionq', '--org', org])).code).toBe(EXIT.ok);
     expect((await viewer.run(['orgs', 'limits', org])).stderr).toContain('No spending limits are set');
+  });
+
+  it('on a terminal, a job that costs money is confirmed first, with its estimate; --yes skips the question', async () => {
+    const jobs = async () => (await server.database.db.selectFrom('jobs').select('id').execute()).length;
+    const before = await jobs();
+    const declined = await viewer.run(['jobs', 'run', 'bell.qasm', '--backend', 'ionq.qpu.aria-1', '--shots', '10', '--org', org], { stdin: fakeTerminal('n\r') });
+    expect(declined.code).toBe(EXIT.failure);
+    expect(declined.stderr).toContain("This job is estimated to cost $0.60 USD, spending the organization's provider token. Submit it? [y/N]");
+    expect(declined.stderr).toContain('not submitted');
+    expect(await jobs()).toBe(before);
+    const accepted = await viewer.run(['jobs', 'run', 'bell.qasm', '--backend', 'ionq.qpu.aria-1', '--shots', '10', '--org', org], { stdin: fakeTerminal('y\r') });
+    expect(accepted.code, accepted.stderr).toBe(EXIT.ok);
+    expect((await viewer.run(['jobs', 'run', 'bell.qasm', '--backend', 'ionq.qpu.aria-1', '--shots', '10', '--org', org, '--yes'], { stdin: fakeTerminal('') })).code).toBe(EXIT.ok);
+    // A free backend asks nothing.
+    expect((await viewer.run(['jobs', 'run', 'bell.qasm', '--backend', 'ionq.simulator', '--shots', '10', '--org', org], { stdin: fakeTerminal('') })).code).toBe(EXIT.ok);
+    expect(await jobs()).toBe(before + 3);
   });
 });
