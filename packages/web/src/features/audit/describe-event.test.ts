@@ -32,6 +32,8 @@ describe('audit event wording', () => {
     expect(describeActor({ ...event({ actor: 'system', inactive_days: 90 }), actor: { user_id: null, name: null, token_id: null, token_name: null, ip: null } })).toBe('Qonduit (automatically)');
     expect(describeDetails(event({ actor: 'system', inactive_days: 90 }))).toBe('unused for 90 days');
     expect(describeAction('personal_access_token.revoked_inactive')).toBe('Revoked unused personal access token');
+    expect(describeAction('personal_access_token.ip_refused')).toBe('Refused a request from outside the allowed addresses of personal access token');
+    expect(describeAction('organization.token_policy_changed')).toBe('Changed the token policy of');
     expect(describeDetails(event({ old_role: 'viewer', new_role: 'owner' }))).toBe('viewer → owner');
     expect(describeDetails(event({ old_name: 'Lab', new_name: 'Labs' }))).toBe('from “Lab” to “Labs”');
   });

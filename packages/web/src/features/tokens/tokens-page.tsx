@@ -7,6 +7,7 @@ import { useLoad } from '../../shared/use-async';
 import { CalendarFeedSection } from '../notices/calendar-feed-section';
 import { currentNotices } from '../notices/current-notices';
 import { ExpiryBanner } from '../notices/expiry-banner';
+import { NoticeWebhookSection } from '../notices/notice-webhook-section';
 import { AllowlistDialog } from './allowlist-dialog';
 import { CreateTokenForm } from './create-token-form';
 import { NewTokenNotice } from './new-token-notice';
@@ -50,8 +51,10 @@ export function TokensPage() {
               <code>Authorization: Bearer &lt;token&gt;</code>.
             </p>
             <p>
-              Tokens belong to your user account. A token acts for every organization you are a member of, with your role there; choose the
-              organization per request with the <code>X-OrganizationId</code> header.
+              Tokens belong to your user account. A token acts for every organization you are a member of, with your role there, unless you
+              restrict it to chosen organizations or to your personal account; choose the organization per request with the{' '}
+              <code>X-OrganizationId</code> header. An organization&rsquo;s token policy may refuse a token, or limit its scopes, for that
+              organization.
             </p>
           </>
         }
@@ -84,6 +87,7 @@ export function TokensPage() {
       </Section>
 
       <CalendarFeedSection />
+      <NoticeWebhookSection />
 
       {pending?.kind === 'revoke' && (
         <ConfirmDialog
