@@ -98,6 +98,22 @@ describe.skipIf(!hasChromium && !ci)('token expiry notices in the web UI (Chromi
     await banner.getByText(/The organization's IonQ token .*failed its last check/).waitFor();
   }, 60_000);
 
+  it('sets a notice webhook: a plain-http URL is refused in words, an https one shows its signing secret once', async () => {
+    const page = await signedIn();
+    await page.goto('/settings/tokens');
+    const form = page.getByRole('form', { name: 'Notice webhook' });
+    await form.getByLabel('Webhook URL').fill('http://hooks.example.com/qonduit');
+    await form.getByRole('button', { name: 'Save webhook' }).click();
+    await form.getByText(/must use https/i).waitFor();
+    await form.getByLabel('Webhook URL').fill('https://hooks.example.com/qonduit');
+    await form.getByRole('button', { name: 'Save webhook' }).click();
+    const secret = await page.getByLabel('Signing secret (shown only now)').inputValue();
+    expect(secret).toMatch(/^qdw_/);
+    await page.reload();
+    await page.getByText(`qdw_…${secret.slice(-4)}`, { exact: true }).waitFor();
+    expect(await page.content()).not.toContain(secret);
+  }, 60_000);
+
   it('creates a calendar feed whose URL is shown once and answers text/calendar', async () => {
     const page = await signedIn();
     await page.goto('/settings/tokens');
