@@ -4,8 +4,6 @@ import { CookieJar, DEFAULT_RETRY, createTransport } from './http';
 import type { RequestOptions, RetryPolicy, Transport } from './http';
 import { createJobsApi } from './jobs';
 import { createNoticesApi } from './notices';
-import type { NoticesApi } from './notices';
-import { createNoticesApi } from './notices';
 import { createTokenPolicyApi } from './token-policy';
 import type { NoticesApi } from './notices';
 import type { JobsApi } from './jobs';
