@@ -4,7 +4,8 @@
 // The one token used is cached after its first request, so this is the steady state of a
 // client that keeps its token: per request, the digest, a cache hit and the scope check.
 // Run: npm run bench -- auth   (--quick: 10,000 tokens, shorter rounds)
-import { count, freshPostgresSchema, medianRatio, median, pairedRounds, pct, rps, size, spawnBenchChild } from './common';
+import { count, cpuMs, freshPostgresSchema, medianRatio, median, pairedRounds, pct, rps, size, spawnBenchChild } from './common';
+import type { Load } from './common';
 import { writeSection } from './report';
 import type { Figure } from './report';
 
@@ -18,6 +19,9 @@ interface Result {
   open: number[];
   authed: number[];
   ratio: number;
+  /** The server's CPU time per request (µs), per round; empty off Linux. */
+  openCpu: number[];
+  authedCpu: number[];
 }
 
 async function measure(db: string, env: Record<string, string>): Promise<Result> {
@@ -28,8 +32,19 @@ async function measure(db: string, env: Record<string, string>): Promise<Result>
     const authed = { url: `${base}/bench/authed`, headers: { authorization: `Bearer ${server.ready.token}` } };
     await rps(open, 1);
     await rps(authed, 1);
-    const seen = await pairedRounds({ open: () => rps(open, ROUND_SECONDS), authed: () => rps(authed, ROUND_SECONDS) }, ROUNDS);
-    const result = { db, open: seen.open, authed: seen.authed, ratio: medianRatio(seen.authed, seen.open) };
+    // Beside the rate, the server's CPU time per request: what the machine's other work cannot
+    // slow down, only the server's own code.
+    const cpu: Record<'open' | 'authed', number[]> = { open: [], authed: [] };
+    const round = async (name: 'open' | 'authed', load: Load) => {
+      const pid = server.child.pid ?? 0;
+      const before = cpuMs(pid);
+      const rate = await rps(load, ROUND_SECONDS);
+      const after = cpuMs(pid);
+      if (before !== null && after !== null) cpu[name].push(((after - before) * 1000) / (rate * ROUND_SECONDS));
+      return rate;
+    };
+    const seen = await pairedRounds({ open: () => round('open', open), authed: () => round('authed', authed) }, ROUNDS);
+    const result = { db, open: seen.open, authed: seen.authed, ratio: medianRatio(seen.authed, seen.open), openCpu: cpu.open, authedCpu: cpu.authed };
     console.log(`  ${db}: open ${median(result.open).toFixed(0)} req/s, authenticated ${median(result.authed).toFixed(0)} req/s, ratio ${pct(result.ratio)}`);
     return result;
   } finally {
@@ -58,11 +73,21 @@ export async function main(): Promise<void> {
     notes:
       `One server process (the bench's auth-server.ts: the real app with two trivial routes, \`/bench/open\` public and \`/bench/authed\` needing \`read_api\`) holding ${count(TOKENS)} tokens; ` +
       `autocannon from this process, 32 connections, ${ROUNDS} rounds of ${ROUND_SECONDS} s each for both routes, alternating which goes first; the ratio is the median of the rounds' ratios, ` +
-      `so that the machine's drift hits both alike. One token is sent throughout: after its first request it is verified from the cache (SHA-256 of the token, a Map lookup, the scope check).` +
+      `so that the machine's drift hits both alike. One token is sent throughout: after its first request it is verified from the cache (SHA-256 of the token, a Map lookup, the scope check). ` +
+      `The server's CPU time per request (user + system from /proc, over each round) is shown beside: on a machine shared with other work it is the steadier measure of what authentication costs; its ratio is what the rates' ratio would be if the server alone used the cores.` +
       (skipped ? ` PostgreSQL skipped: ${skipped}.` : ''),
     table: [
-      ['database', 'open req/s (median)', 'authenticated req/s (median)', 'ratio (median of rounds)', 'open, per round', 'authenticated, per round'],
-      ...results.map((r) => [r.db, median(r.open).toFixed(0), median(r.authed).toFixed(0), pct(r.ratio), rounds(r.open), rounds(r.authed)]),
+      ['database', 'open req/s (median)', 'authenticated req/s (median)', 'ratio (median of rounds)', 'open, per round', 'authenticated, per round', 'server CPU per request, open / authenticated (median)', 'open ÷ authenticated CPU per request'],
+      ...results.map((r) => [
+        r.db,
+        median(r.open).toFixed(0),
+        median(r.authed).toFixed(0),
+        pct(r.ratio),
+        rounds(r.open),
+        rounds(r.authed),
+        r.openCpu.length > 0 ? `${median(r.openCpu).toFixed(1)} µs / ${median(r.authedCpu).toFixed(1)} µs` : '—',
+        r.openCpu.length > 0 ? pct(medianRatio(r.openCpu, r.authedCpu)) : '—',
+      ]),
     ],
     figures,
   });

@@ -240,3 +240,15 @@ export async function startQonduit(env: Record<string, string>): Promise<Qonduit
   }
   return { url, pid: child.pid ?? 0, stop };
 }
+
+/** CPU time (user + system) a process has used so far, in milliseconds (Linux /proc), or null. */
+export function cpuMs(pid: number): number | null {
+  try {
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]); // fields 14 and 15: utime, stime
+    return Number.isFinite(ticks) ? ticks * 10 : null; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
