@@ -37,6 +37,7 @@ const MAX_SCAN_PAGES = 2000;
 export const NOTICE_RETENTION_DAYS = 400;
 const MAX_ERROR_LENGTH = 500;
 const SLACK_MS = 3_600_000;
+const FIRST_PASS_MS = 60_000;
 export const FEED_TOKEN_PREFIX = 'qdc_';
 
 export interface NoticeSettings {
@@ -322,6 +323,7 @@ export function createNoticeService(deps: {
   }
 
   let timer: NodeJS.Timeout | null = null;
+  let first: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
 
   const service = {
@@ -396,11 +398,16 @@ export function createNoticeService(deps: {
       if (timer) return;
       timer = setInterval(() => void service.tick(), intervalMs);
       timer.unref();
+      // A first pass soon after start, so that a server restarted more often than the interval still sends.
+      first = setTimeout(() => void service.tick(), Math.min(intervalMs, FIRST_PASS_MS));
+      first.unref();
     },
 
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);
+      if (first) clearTimeout(first);
       timer = null;
+      first = null;
       await running;
       mailer?.close();
     },
