@@ -79,6 +79,20 @@ describe.runIf(onPostgres)('an organization token policy on two servers sharing 
     expect(res.status, JSON.stringify(res.body)).toBe(200);
   };
 
+  it("a token's IP allowlist changed on A is enforced by B, which had the token cached, within a second", async () => {
+    const made = await call(b.url, 'POST', '/api/v1/user/tokens', {
+      token: bobToken,
+      body: { name: 'allowlisted', scopes: ['read_api'], expires_at: new Date(Date.now() + 86_400_000).toISOString(), allowed_ips: ['127.0.0.0/8', '::1/128'] },
+    });
+    expect(made.status).toBe(201);
+    const token = String(made.body.token);
+    expect((await call(b.url, 'GET', '/api/v1/user', { token })).status).toBe(200);
+    expect((await call(b.url, 'GET', '/api/v1/user', { token })).status).toBe(200);
+    const patched = await call(a.url, 'PATCH', `/api/v1/user/tokens/${String(made.body.id)}`, { token: bobToken, body: { allowed_ips: ['192.0.2.0/24'] } });
+    expect(patched.status).toBe(200);
+    expect(await msUntil(1000, async () => (await call(b.url, 'GET', '/api/v1/user', { token })).status === 401)).toBeLessThan(1000);
+  });
+
   it.each([
     ['maximum lifetime', { max_lifetime_days: 7 }, { max_lifetime_days: null }, 'admits tokens that live at most 7 days'],
     ['require restricted tokens', { require_restricted: true }, { require_restricted: false }, 'admits only tokens restricted to chosen organizations'],
