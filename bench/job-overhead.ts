@@ -23,7 +23,7 @@ import type { QonduitProcess } from './common';
 import { writeSection } from './report';
 import type { Figure } from './report';
 
-const JOBS = Number(process.env.BENCH_P4_JOBS ?? size(40, 8));
+const JOBS = Number(process.env.BENCH_P4_JOBS ?? size(30, 8));
 const WARM_UP = 2;
 const WORKER_INTERVAL_MS = 500;
 /** The provider completes a job this long after receiving it, at most (uniformly at random). */
