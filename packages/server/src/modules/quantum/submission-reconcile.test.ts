@@ -39,10 +39,15 @@ describe('a submission whose outcome is unknown, on a provider without an idempo
     const id = res.json<{ id: string }>().id;
     for (let i = 0; i < 200 && posts().length === 0; i++) await sleep(10);
     expect(posts()).toHaveLength(1);
+    // The clock moves only once the worker has written its backoff: moved earlier, the backoff
+    // would be counted from the moved clock and never come due.
+    const attempts = async () => (await t.db.selectFrom('jobs').select('attempts').where('id', '=', id).executeTakeFirstOrThrow()).attempts;
+    for (let i = 0; i < 500 && (await attempts()) === 0; i++) await sleep(10);
+    expect(await attempts()).toBe(1);
 
     // Past the 1 s backoff but inside the settle window: a lookup, no second POST.
     t.clock.advance(1_500);
-    for (let i = 0; i < 200 && lookups().length === 0; i++) await sleep(10);
+    for (let i = 0; i < 500 && lookups().length === 0; i++) await sleep(10);
     expect(lookups().length).toBeGreaterThanOrEqual(1);
     t.clock.advance(30_000);
     await sleep(200);
