@@ -499,3 +499,18 @@ describe('the webhook secret and the master key', () => {
     expect(createHmac('sha256', secret).update(`${match?.[1]}.${request?.body}`).digest('hex')).toBe(match?.[2]);
   });
 });
+
+describe('the webhook connection guard', () => {
+  it('refuses at connect time a name that resolves to a private address (a DNS answer cannot slip past the URL check)', async () => {
+    const { guardedLookup } = await import('./webhook');
+    const outcome = await new Promise<{ err: NodeJS.ErrnoException | null; address: unknown }>((resolve) => {
+      guardedLookup('localhost', {}, (err, address) => resolve({ err, address }));
+    });
+    expect(outcome.err?.code).toBe('EPRIVATE');
+    expect(outcome.err?.message).toMatch(/resolves to a private address/);
+    const all = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
+      guardedLookup('localhost', { all: true }, (err) => resolve(err));
+    });
+    expect(all?.code).toBe('EPRIVATE');
+  });
+});
