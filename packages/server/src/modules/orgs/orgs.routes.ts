@@ -152,9 +152,12 @@ export const orgRoutes: FastifyPluginAsyncTypebox<{ orgs: OrgService; accounts: 
     '/my/accounts',
     { config: { access: 'read_api' }, schema: { tags: ['planqk'], summary: 'Accounts the caller can act for (PlanQK shape)', response: withErrors({ 200: Type.Array(MyAccount) }) } },
     async (request) => {
-      const userId = principalOf(request).userId;
+      const principal = principalOf(request);
+      const userId = principal.userId;
       const user = await accounts.getUser(userId);
-      const memberships = await orgs.listAllMemberships(userId);
+      // A token restricted to chosen organizations can act for those only: PlanQK's switcher offers no others.
+      const allowed = principal.token?.organizationIds ?? null;
+      const memberships = (await orgs.listAllMemberships(userId)).filter((m) => allowed === null || allowed.has(m.id));
       return [
         { id: user.id, displayName: user.name, role: null, isOrganization: false, accountType: { name: 'PERSONAL', feature: 'DEFAULT' } },
         ...memberships.map((m) => ({

@@ -53,6 +53,16 @@ describe('a token restricted to chosen organizations', () => {
     expect((await ada.request({ method: 'GET', url: '/quantum/jobs', headers: { 'x-organizationid': b } })).statusCode).toBe(200);
   });
 
+  it('/my/accounts (what PlanQK clients offer to switch to) lists only the organizations the token may act for', async () => {
+    const ada = await signUp(t);
+    const a = await org(ada, 'Lab A');
+    await org(ada, 'Lab B');
+    const names = async (tok: string) => (await get(tok, '/my/accounts')).json<Array<{ displayName: string; isOrganization: boolean }>>().filter((x) => x.isOrganization).map((x) => x.displayName).sort();
+    expect(await names((await token(ada, { organization_ids: [a] })).json<{ token: string }>().token)).toEqual(['Lab A']);
+    expect(await names((await token(ada, { personal_only: true })).json<{ token: string }>().token)).toEqual([]);
+    expect(await names((await createPat(t, ada)).token)).toEqual(['Lab A', 'Lab B']);
+  });
+
   it('personal_only: refused for every organization, shown as such', async () => {
     const ada = await signUp(t);
     const a = await org(ada, 'Lab A');
