@@ -106,6 +106,10 @@ export const ROUTE_ERRORS: Readonly<Record<string, readonly ErrorCode[]>> = {
   'POST /quantum/jobs/estimate': ['unsupported_circuit', 'not_found'],
   'GET /quantum/jobs/:id/result': ['job_not_finished'],
   'GET /api/v1/feeds/token-expiries.ics': ['not_found'],
+  'GET /api/v1/user/notice-webhook': ['not_found'],
+  'DELETE /api/v1/user/notice-webhook': ['not_found'],
+  'GET /api/v1/user/calendar-feed': ['not_found'],
+  'DELETE /api/v1/user/calendar-feed': ['not_found'],
   'DELETE /quantum/jobs/:id': ['conflict', 'provider_error'],
   '* /proxy/:provider/*': ['provider_token_missing', 'provider_error'],
 };
