@@ -43,6 +43,8 @@ describe('qonduit tokens create with restrictions', () => {
     expect(String(refused)).toContain('restricted to chosen organizations');
     const shown = await ownerCli.run(['tokens', 'list']);
     expect(shown.code).toBe(EXIT.ok);
+    expect(shown.stdout).toMatch(/TOKEN +RESTRICTED TO\n/);
+    expect(shown.stdout).toMatch(/lab-ci .* Quantum Lab; 2 address ranges/);
   });
 
   it('--personal-only, and refuses both --org and --personal-only', async () => {

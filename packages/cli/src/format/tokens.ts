@@ -14,9 +14,19 @@ export function tokensTable(tokens: readonly Token[], now: Date): string {
       { header: 'Expires', value: (t) => (t.state === 'revoked' ? '-' : relativeTime(t.expires_at, now)) },
       { header: 'Last used', value: (t) => relativeTime(t.last_used_at, now) },
       { header: 'Token', value: (t) => `${t.hint}` },
+      // Only when some token is restricted, so that the usual table stays as it was.
+      ...(tokens.some((t) => t.organizations !== null || t.allowed_ips !== null) ? [{ header: 'Restricted to', value: restrictionCell, maxWidth: 48 }] : []),
     ],
     tokens,
   );
+}
+
+/** A list's short form of a token's restrictions: "Quantum Lab; 2 address ranges", "personal only", or "-". */
+function restrictionCell(t: Token): string {
+  const parts: string[] = [];
+  if (t.organizations !== null) parts.push(t.personal_only ? 'personal only' : t.organizations.map((o) => o.name ?? o.id).join(', '));
+  if (t.allowed_ips !== null) parts.push(t.allowed_ips.length === 1 ? (t.allowed_ips[0] ?? '') : `${t.allowed_ips.length} address ranges`);
+  return parts.join('; ') || '-';
 }
 
 /** Which organizations a token may act for, in words. */
