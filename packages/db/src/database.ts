@@ -9,8 +9,8 @@ import type { SessionTable } from './tables/session.table';
 import type { ProviderTokenTable } from './tables/provider-token.table';
 import type { PersonalAccessTokenTable } from './tables/personal-access-token.table';
 import type { UserTable } from './tables/user.table';
-import type { CalendarFeedTable, NoticeDeliveryTable, NoticeWebhookTable, TokenNoticeTable } from './tables/token-notice.table';
 import type { SpendingLimitTable, UsageCounterTable } from './tables/spending.table';
+import type { CalendarFeedTable, NoticeDeliveryTable, NoticeWebhookTable, TokenNoticeTable } from './tables/token-notice.table';
 
 export interface Database {
   users: UserTable;
@@ -24,10 +24,10 @@ export interface Database {
   provider_tokens: ProviderTokenTable;
   jobs: JobTable;
   job_account_turns: JobAccountTurnTable;
+  spending_limits: SpendingLimitTable;
+  usage_counters: UsageCounterTable;
   token_notices: TokenNoticeTable;
   notice_deliveries: NoticeDeliveryTable;
   notice_webhooks: NoticeWebhookTable;
   calendar_feeds: CalendarFeedTable;
-  spending_limits: SpendingLimitTable;
-  usage_counters: UsageCounterTable;
 }

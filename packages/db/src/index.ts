@@ -10,5 +10,5 @@ export type * from './tables/organization-token-policy.table';
 export type * from './tables/audit-event.table';
 export type * from './tables/provider-token.table';
 export type * from './tables/job.table';
-export type * from './tables/token-notice.table';
 export type * from './tables/spending.table';
+export type * from './tables/token-notice.table';

@@ -22,5 +22,5 @@ export type { Circuit, IonqCircuit, JobRun, JobsApi, RunOptions, WaitOptions } f
 export { DEFAULT_BASE_URL, configDir, configFilePath, parseCliConfig, readCliConfig, sameServer } from './cli-config';
 export type { CliConfig, CliContext, Env } from './cli-config';
 export type * from './types';
-export type { CalendarFeed, NewCalendarFeed, NewNoticeWebhook, Notice, NoticeListQuery, NoticePage, NoticeWebhook, NoticesApi } from './notices';
 export type { TokenPolicyApi } from './token-policy';
+export type { CalendarFeed, NewCalendarFeed, NewNoticeWebhook, Notice, NoticeListQuery, NoticePage, NoticeWebhook, NoticesApi } from './notices';

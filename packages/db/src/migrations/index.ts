@@ -9,9 +9,9 @@ import * as m202611291230 from './202611291230_org_provider_tokens_cascade';
 import * as m202611291300 from './202611291300_org_invitations';
 import * as m202611291310 from './202611291310_audit_filters';
 import * as m202611291400 from './202611291400_drop_login_failures';
-import * as m202611291700 from './202611291700_token_notices';
 import * as m202611291500 from './202611291500_token_restrictions_and_org_policy';
 import * as m202611291600 from './202611291600_spending_limits';
+import * as m202611291700 from './202611291700_token_notices';
 import * as m202611291800 from './202611291800_org_slugs';
 
 // Listed statically (not read from a folder) so that migrations work the same from source,
@@ -27,8 +27,8 @@ export const migrations: Record<string, Migration> = {
   '202611291300_org_invitations': m202611291300,
   '202611291310_audit_filters': m202611291310,
   '202611291400_drop_login_failures': m202611291400,
-  '202611291700_token_notices': m202611291700,
   '202611291500_token_restrictions_and_org_policy': m202611291500,
   '202611291600_spending_limits': m202611291600,
+  '202611291700_token_notices': m202611291700,
   '202611291800_org_slugs': m202611291800,
 };
