@@ -52,7 +52,7 @@ export async function tokenExpiryCalendar(deps: { db: Kysely<Database>; clock: C
     .innerJoin('organizations', 'organizations.id', 'provider_tokens.account_id')
     .select(['provider_tokens.id', 'provider_tokens.provider', 'provider_tokens.checked_at', 'provider_tokens.updated_at', 'organizations.id as org_id', 'organizations.name as org_name'])
     .where('memberships.user_id', '=', userId)
-    .where('memberships.role', 'in', rolesAllowed('manage_provider_tokens'))
+    .where('memberships.role', 'in', rolesAllowed('token_notices'))
     .where('provider_tokens.account_type', '=', 'organization')
     .where('provider_tokens.status', '=', 'invalid')
     .orderBy('provider_tokens.id')

@@ -30,12 +30,12 @@ export const noticeRoutes: FastifyPluginAsyncTypebox<{ notices: NoticeService; o
   app,
   { notices, orgs, db, clock, publicUrl },
 ) => {
-  // An organization's notices and webhook concern its provider tokens: whoever may change
-  // those (owners, maintainers; org-policy.ts) reads and configures them. Others get 403, non-members 404.
+  // An organization's notices and webhook concern its provider tokens: the roles that may act on
+  // them (org-policy.ts, token_notices) read and configure them. Others get 403, non-members 404.
   async function accountOf(request: FastifyRequest): Promise<NoticeAccount> {
     const { org } = request.params as { org?: string };
     if (org === undefined) return { id: principalOf(request).userId, type: 'user' };
-    await orgs.authorize(principalOf(request).userId, org, 'manage_provider_tokens');
+    await orgs.authorize(principalOf(request).userId, org, 'token_notices');
     return { id: org, type: 'organization' };
   }
   const actor = (request: FastifyRequest) => actorOf(principalOf(request), request.ip);

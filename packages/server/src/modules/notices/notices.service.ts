@@ -90,7 +90,7 @@ export function createNoticeService(deps: {
     ? nodemailer.createTransport(settings.smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as never)
     : null;
   const iso = (offsetMs = 0) => new Date(clock.now().getTime() + offsetMs).toISOString();
-  const managers = rolesAllowed('manage_provider_tokens');
+  const managers = rolesAllowed('token_notices');
 
   /** The notice and its deliveries in one transaction; false when another server made it first. */
   async function schedule(notice: NewTokenNotice, emails: string[]): Promise<boolean> {

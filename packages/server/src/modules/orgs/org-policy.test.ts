@@ -106,6 +106,7 @@ const ATTEMPTS: Record<OrgAction, Attempt> = {
     expect(ionq.jobs.get(providerJobId)?.status).toBe(res.statusCode === 200 ? 'canceled' : 'submitted');
     return res;
   },
+  token_notices: (actor, f) => actor.request({ method: 'GET', url: `/api/v1/orgs/${f.org}/notices` }),
   set_spending_limits: (actor, f) =>
     actor.request({ method: 'PUT', url: `/api/v1/orgs/${f.org}/spending-limits/ionq`, payload: { member_jobs_per_month: 10 } }),
   manage_provider_tokens: (actor, f) =>

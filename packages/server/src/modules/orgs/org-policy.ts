@@ -65,6 +65,13 @@ export const ORG_POLICY = {
     maintainer: 'all',
     owner: 'all',
   },
+  token_notices: {
+    does: "read the organization's token notices and set where they are delivered",
+    covers: 'notices about its provider tokens, its notice webhook, and their place in calendar feeds: they go to those who can act on them',
+    viewer: 'none',
+    maintainer: 'all',
+    owner: 'all',
+  },
   set_spending_limits: {
     does: "set spending limits on the organization's provider tokens",
     viewer: 'none',
