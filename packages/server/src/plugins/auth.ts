@@ -73,7 +73,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Whether the scopes satisfy a need: one scope, or any one of several. */
 export function holdsScope(scopes: ReadonlySet<Scope>, needed: Scope | readonly Scope[]): boolean {
-  return scopesSatisfying(needed).some((s) => scopes.has(s));
+  // On every request: no arrays or sets built here (scopesSatisfying is for refusals).
+  if (typeof needed === 'string') return scopes.has(needed) || (needed === 'read_api' && scopes.has('api'));
+  for (const scope of needed) if (scopes.has(scope) || (scope === 'read_api' && scopes.has('api'))) return true;
+  return false;
 }
 
 /** The scopes that would satisfy a need, for the insufficient_scope message. */
