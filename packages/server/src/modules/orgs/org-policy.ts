@@ -67,7 +67,7 @@ export const ORG_POLICY = {
   },
   token_notices: {
     does: "read the organization's token notices and set where they are delivered",
-    covers: 'notices about its provider tokens, its notice webhook, and their place in calendar feeds: they go to those who can act on them',
+    covers: "read the organization's token notices and set its notice webhook (its tokens also appear in these members' calendar feeds)",
     viewer: 'none',
     maintainer: 'all',
     owner: 'all',
