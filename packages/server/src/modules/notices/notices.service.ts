@@ -38,6 +38,29 @@ export const NOTICE_RETENTION_DAYS = 400;
 const MAX_ERROR_LENGTH = 500;
 const SLACK_MS = 3_600_000;
 const FIRST_PASS_MS = 60_000;
+
+/** A notice to a personal access token's owner (expiring, or unused and to be revoked). */
+function patNotice(
+  t: { id: string; user_id: string; name: string; hint: string },
+  notice: { kind: 'pat_expiring' | 'pat_inactive'; key: string; expiresAt: string; thresholdDays: number; now: Date },
+): NewTokenNotice {
+  return {
+    id: newId(),
+    dedupe_key: notice.key,
+    kind: notice.kind,
+    account_type: 'user',
+    account_id: t.user_id,
+    organization_id: null,
+    token_type: 'personal_access_token',
+    token_id: t.id,
+    token_name: t.name,
+    token_hint: displayHint(t.hint),
+    provider: null,
+    expires_at: notice.expiresAt,
+    threshold_days: notice.thresholdDays,
+    created_at: notice.now.toISOString(),
+  };
+}
 export const FEED_TOKEN_PREFIX = 'qdc_';
 
 export interface NoticeSettings {
@@ -122,25 +145,7 @@ export function createNoticeService(deps: {
         if (known.has(key)) continue;
         const user = await store.userEmail(db, t.user_id);
         if (!user) continue;
-        const made = await schedule(
-          {
-            id: newId(),
-            dedupe_key: key,
-            kind: 'pat_expiring',
-            account_type: 'user',
-            account_id: t.user_id,
-            organization_id: null,
-            token_type: 'personal_access_token',
-            token_id: t.id,
-            token_name: t.name,
-            token_hint: displayHint(t.hint),
-            provider: null,
-            expires_at: t.expires_at,
-            threshold_days: threshold,
-            created_at: now.toISOString(),
-          },
-          [user.email],
-        );
+        const made = await schedule(patNotice(t, { kind: 'pat_expiring', key, expiresAt: t.expires_at, thresholdDays: threshold, now }), [user.email]);
         if (made) created++;
       }
       const last = tokens.at(-1);
@@ -168,26 +173,9 @@ export function createNoticeService(deps: {
         if (!notice) {
           const user = await store.userEmail(db, t.user_id);
           if (!user) continue;
-          const made = await schedule(
-            {
-              id: newId(),
-              dedupe_key: key,
-              kind: 'pat_inactive',
-              account_type: 'user',
-              account_id: t.user_id,
-              organization_id: null,
-              token_type: 'personal_access_token',
-              token_id: t.id,
-              token_name: t.name,
-              token_hint: displayHint(t.hint),
-              provider: null,
-              // When it will be revoked: the notice gives the owner the whole warning period.
-              expires_at: new Date(Math.max(revokeAt, now.getTime() + warning * DAY_MS)).toISOString(),
-              threshold_days: warning,
-              created_at: now.toISOString(),
-            },
-            [user.email],
-          );
+          // Its date is when the token will be revoked: the notice gives the owner the whole warning period.
+          const revokesAt = new Date(Math.max(revokeAt, now.getTime() + warning * DAY_MS)).toISOString();
+          const made = await schedule(patNotice(t, { kind: 'pat_inactive', key, expiresAt: revokesAt, thresholdDays: warning, now }), [user.email]);
           if (made) created++;
           continue;
         }
