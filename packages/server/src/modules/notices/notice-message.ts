@@ -1,23 +1,11 @@
-import type { TokenNoticeKind } from '@qonduit/db';
+import type { TokenNotice } from '@qonduit/db';
 import { providerLabel } from '../quantum/jobs.service';
 
 // What a notice says, by e-mail, webhook and in the UI. Never a secret: the token's name, its
 // hint (`qdp_…abcd`), its expiry, and a link to where it is managed.
 
-export interface NoticeFacts {
-  id: string;
-  kind: TokenNoticeKind;
-  account_type: 'user' | 'organization';
-  account_id: string;
-  token_type: 'personal_access_token' | 'provider_token';
-  token_id: string;
-  token_name: string;
-  token_hint: string | null;
-  provider: string | null;
-  expires_at: string | null;
-  threshold_days: number | null;
-  created_at: string;
-}
+/** What a notice says comes from its stored row, less the bookkeeping columns. */
+export type NoticeFacts = Omit<TokenNotice, 'dedupe_key' | 'organization_id'>;
 
 const DAY_MS = 86_400_000;
 
