@@ -13,6 +13,14 @@ export const ErrorResponse = Type.Object({
     message: Type.String(),
     request_id: Type.Optional(Type.String()),
     details: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    /** second_factor_required: the sign-in to complete with POST /api/v1/auth/login/second-factor. */
+    challenge: Type.Optional(
+      Type.Object({
+        id: Type.String({ maxLength: 100 }),
+        methods: Type.Array(Type.Union([Type.Literal('totp'), Type.Literal('webauthn'), Type.Literal('recovery_code')])),
+        expires_at: Type.String({ format: 'date-time', maxLength: 40 }),
+      }),
+    ),
   }),
   // PlanQK's clients read this on /quantum routes.
   error_message: Type.Optional(Type.String()),

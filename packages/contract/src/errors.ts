@@ -8,9 +8,17 @@ export const ERROR_STATUS = {
   /** The circuit cannot run on the chosen backend (qubits, gates, shots). */
   unsupported_circuit: 400,
   unauthenticated: 401,
+  /** The password (or single sign-on) was right; the account's second factor is still to come (`error.challenge`). */
+  second_factor_required: 401,
   insufficient_scope: 403,
   forbidden: 403,
   csrf_failed: 403,
+  /** Step-up: the session's last proof of identity is older than QONDUIT_STEP_UP_MINUTES. */
+  reauthentication_required: 403,
+  /** The organization requires its members to have a second factor. */
+  two_factor_required: 403,
+  /** The organization requires its members to sign in through single sign-on. */
+  sso_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
@@ -38,6 +46,13 @@ export interface ErrorDetail {
   message: string;
 }
 
+/** What a `second_factor_required` answer carries: the sign-in to complete, and with what. */
+export interface SecondFactorChallenge {
+  id: string;
+  methods: Array<'totp' | 'webauthn' | 'recovery_code'>;
+  expires_at: string;
+}
+
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; request_id?: string; details?: ErrorDetail[] };
+  error: { code: ErrorCode; message: string; request_id?: string; details?: ErrorDetail[]; challenge?: SecondFactorChallenge };
 }

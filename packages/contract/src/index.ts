@@ -10,3 +10,4 @@ export * from './providers.schemas';
 export * from './quantum.schemas';
 export * from './notices.schemas';
 export * from './spending.schemas';
+export * from './identity.schemas';

@@ -15,6 +15,8 @@ const AllowedScopes = Type.Union([Type.Array(ScopeSchema, { maxItems: 3, uniqueI
 });
 const RequireRestricted = Type.Boolean({ description: 'only tokens restricted to chosen organizations that list this one may act for it' });
 const BlockPats = Type.Boolean({ description: 'no personal access token may act for the organization (web sessions only)' });
+const RequireTwoFactor = Type.Boolean({ description: 'members act for the organization only once they have a second factor (authenticator app or passkey), by session or by token' });
+const RequireSso = Type.Boolean({ description: 'members act for the organization only in a single sign-on session, or by a token of an account linked to the single sign-on provider' });
 
 export const TokenPolicyResponse = Type.Object({
   organization_id: Type.String({ maxLength: 64 }),
@@ -22,19 +24,23 @@ export const TokenPolicyResponse = Type.Object({
   allowed_scopes: Type.Union([Type.Array(ScopeSchema), Type.Null()]),
   require_restricted: Type.Boolean(),
   block_personal_access_tokens: Type.Boolean(),
+  require_two_factor: Type.Boolean(),
+  require_sso: Type.Boolean(),
   /** null: never set. */
   updated_at: Type.Union([Timestamp, Type.Null()]),
   updated_by: Type.Union([Type.Object({ user_id: Type.String({ maxLength: 64 }), name: Type.Union([Type.String({ maxLength: 200 }), Type.Null()]) }), Type.Null()]),
 });
 export type TokenPolicyResponse = Static<typeof TokenPolicyResponse>;
 
-/** PUT: the whole policy. */
+/** PUT: the whole policy (the sign-in rules, added later, are off when left out). */
 export const SetTokenPolicyBody = Type.Object(
   {
     max_lifetime_days: MaxLifetimeDays,
     allowed_scopes: AllowedScopes,
     require_restricted: RequireRestricted,
     block_personal_access_tokens: BlockPats,
+    require_two_factor: Type.Optional(RequireTwoFactor),
+    require_sso: Type.Optional(RequireSso),
   },
   { additionalProperties: false },
 );
@@ -47,6 +53,8 @@ export const PatchTokenPolicyBody = Type.Object(
     allowed_scopes: Type.Optional(AllowedScopes),
     require_restricted: Type.Optional(RequireRestricted),
     block_personal_access_tokens: Type.Optional(BlockPats),
+    require_two_factor: Type.Optional(RequireTwoFactor),
+    require_sso: Type.Optional(RequireSso),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -92,3 +100,28 @@ export const PolicyAffectedTokensResponse = Type.Object({
   truncated: Type.Boolean(),
 });
 export type PolicyAffectedTokensResponse = Static<typeof PolicyAffectedTokensResponse>;
+
+/** One member and whether they meet the organization's sign-in rules (require_two_factor, require_sso). */
+export const MemberCompliance = Type.Object({
+  user_id: Type.String({ maxLength: 64 }),
+  name: Type.String({ maxLength: 200 }),
+  email: Type.String({ maxLength: 254 }),
+  role: Type.String({ maxLength: 20 }),
+  two_factor: Type.Boolean({ description: 'has a confirmed second factor' }),
+  sso: Type.Boolean({ description: 'has an account linked to the single sign-on provider' }),
+  /** The rules this member does not meet (empty: compliant). */
+  missing: Type.Array(Type.Union([Type.Literal('require_two_factor'), Type.Literal('require_sso')])),
+});
+export type MemberCompliance = Static<typeof MemberCompliance>;
+
+export const MemberComplianceQuery = Type.Object(
+  { noncompliant: Type.Optional(Type.Boolean({ description: 'only the members who do not meet the rules' })) },
+  { additionalProperties: false },
+);
+
+export const MemberComplianceResponse = Type.Object({
+  require_two_factor: Type.Boolean(),
+  require_sso: Type.Boolean(),
+  items: Type.Array(MemberCompliance),
+});
+export type MemberComplianceResponse = Static<typeof MemberComplianceResponse>;

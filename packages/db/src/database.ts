@@ -6,6 +6,7 @@ import type { MembershipTable } from './tables/membership.table';
 import type { OrganizationTable } from './tables/organization.table';
 import type { OrganizationTokenPolicyTable } from './tables/organization-token-policy.table';
 import type { SessionTable } from './tables/session.table';
+import type { AuthChallengeTable, RecoveryCodeTable, SecondFactorTable } from './tables/second-factor.table';
 import type { ProviderTokenTable } from './tables/provider-token.table';
 import type { PersonalAccessTokenTable } from './tables/personal-access-token.table';
 import type { UserTable } from './tables/user.table';
@@ -30,4 +31,7 @@ export interface Database {
   notice_deliveries: NoticeDeliveryTable;
   notice_webhooks: NoticeWebhookTable;
   calendar_feeds: CalendarFeedTable;
+  second_factors: SecondFactorTable;
+  recovery_codes: RecoveryCodeTable;
+  auth_challenges: AuthChallengeTable;
 }

@@ -12,3 +12,4 @@ export type * from './tables/provider-token.table';
 export type * from './tables/job.table';
 export type * from './tables/spending.table';
 export type * from './tables/token-notice.table';
+export type * from './tables/second-factor.table';

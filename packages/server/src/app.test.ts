@@ -56,7 +56,7 @@ describe('the server', () => {
     for (const route of api) expect(route.access, `${route.method} ${route.url}`).toBeDefined();
     const open = api.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`);
     // The calendar feed is opened by its own feed token, which calendar applications send in the URL.
-    expect(open.sort()).toEqual(['GET /api/v1/feeds/token-expiries.ics', 'HEAD /api/v1/feeds/token-expiries.ics', 'POST /api/v1/auth/login', 'POST /api/v1/auth/signup', 'POST /api/v1/tokens/revoke']);
+    expect(open.sort()).toEqual(['GET /api/v1/feeds/token-expiries.ics', 'HEAD /api/v1/feeds/token-expiries.ics', 'POST /api/v1/auth/login', 'POST /api/v1/auth/login/second-factor', 'POST /api/v1/auth/signup', 'POST /api/v1/tokens/revoke']);
   });
 
   it('never logs a password, session cookie or CSRF value', async () => {

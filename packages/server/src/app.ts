@@ -39,6 +39,10 @@ import { createOrgJobCanceller } from './modules/orgs/org-jobs';
 import { createOrgService } from './modules/orgs/orgs.service';
 import { tokenPolicyRoutes } from './modules/orgs/token-policy.routes';
 import { createTokenPolicyService } from './modules/orgs/token-policy.service';
+import { registerStepUp } from './modules/identity/step-up';
+import { createSecondFactorService } from './modules/identity/second-factors/second-factors.service';
+import { secondFactorRoutes } from './modules/identity/second-factors/second-factors.routes';
+import { signInRoutes } from './modules/identity/sign-in/sign-in.routes';
 import { registerAuth } from './plugins/auth';
 import type { Access } from './plugins/auth';
 import { registerEdge } from './plugins/edge';
@@ -125,6 +129,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     sessionTtlHours: config.sessionTtlHours,
     limiter,
     audit,
+  });
+  const secondFactors = createSecondFactorService({
+    db: database.db,
+    clock,
+    keyring: deps.keyring,
+    audit,
+    limiter,
+    issuer: `Qonduit (${new URL(config.publicUrl).host})`,
   });
   database.pgPool?.on('error', (err) => app.log.warn({ err }, 'an idle database connection was lost; the pool opens a new one'));
   const bus = createInvalidationBus(database, app.log);
@@ -216,6 +228,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
   app.addHook('onReady', async () => {
     sweeper = setInterval(() => {
       accounts.sweep().catch((err: unknown) => app.log.warn({ err }, 'sweeping expired sessions failed'));
+      secondFactors.sweep().catch((err: unknown) => app.log.warn({ err }, 'sweeping expired sign-in challenges failed'));
     }, config.sweepIntervalMs);
     sweeper.unref();
   });
@@ -231,14 +244,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
     verifyPat: (token, ip) => verifier.verify(token, ip),
     membershipRole: (org, user) => orgs.membershipRole(org, user),
     tokenPolicy: (org) => policies.lookup(org),
+    memberFacts: async (userId) => ({ twoFactor: await secondFactors.hasSecondFactor(userId), ssoLinked: false }),
   });
+  registerStepUp(app, { clock, minutes: config.stepUpMinutes });
   registerRateLimits(app, limiter);
 
   await registerOpenApi(app);
   await app.register(healthRoutes, { db: database.db });
-  await app.register(accountRoutes, { accounts, cookieSecure: config.cookieSecure });
+  await app.register(accountRoutes, { accounts, cookieSecure: config.cookieSecure, startSecondFactor: (userId, method) => secondFactors.startSignIn(userId, method) });
+  await app.register(signInRoutes, { accounts, secondFactors, audit, cookieSecure: config.cookieSecure, clock });
+  await app.register(secondFactorRoutes, { secondFactors, accounts });
   await app.register(orgRoutes, { orgs, accounts });
-  await app.register(tokenPolicyRoutes, { policies });
+  await app.register(tokenPolicyRoutes, { policies, ssoLinked: async () => new Set<string>() });
   await app.register(tokenRoutes, { tokens, accounts });
   await app.register(auditRoutes, { audit });
   await app.register(providerTokenRoutes, { providerTokens, orgs, audit });

@@ -82,6 +82,11 @@ export interface Config {
   readonly tokenInactiveDays: number | null;
   /** Expired and revoked tokens leave token lists this many days after they ended (the audit log keeps them). */
   readonly tokenListRetentionDays: number;
+  /**
+   * Step-up: how long after its last proof of identity (password, second factor, single sign-on)
+   * a web session may still do what hands out or spends credentials (QONDUIT_STEP_UP_MINUTES).
+   */
+  readonly stepUpMinutes: number;
 }
 
 function platformCredentials(env: NodeJS.ProcessEnv): Partial<Record<ProviderId, Record<string, string>>> {
@@ -318,5 +323,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     webhookAllowPrivate: bool(env, 'QONDUIT_WEBHOOK_ALLOW_PRIVATE', false),
     tokenInactiveDays: inactiveDays === 0 ? null : inactiveDays,
     tokenListRetentionDays: integer(env, 'QONDUIT_TOKEN_LIST_RETENTION_DAYS', 30, 0, 3650),
+    stepUpMinutes: integer(env, 'QONDUIT_STEP_UP_MINUTES', 10, 1, 24 * 60),
   });
 }

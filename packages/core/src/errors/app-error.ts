@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorDetail } from '@qonduit/contract';
+import type { ErrorCode, ErrorDetail, SecondFactorChallenge } from '@qonduit/contract';
 
 // The one error type of the server: the code decides the status (contract's ERROR_STATUS).
 // Messages are written for the person reading them and never carry a secret.
@@ -6,17 +6,19 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetail[] | undefined;
   readonly headers: Record<string, string> | undefined;
+  readonly challenge: SecondFactorChallenge | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { details?: ErrorDetail[]; headers?: Record<string, string>; cause?: unknown } = {},
+    options: { details?: ErrorDetail[]; headers?: Record<string, string>; cause?: unknown; challenge?: SecondFactorChallenge } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.details = options.details;
     this.headers = options.headers;
+    this.challenge = options.challenge;
   }
 }
 

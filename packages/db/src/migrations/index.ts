@@ -13,6 +13,7 @@ import * as m202611291500 from './202611291500_token_restrictions_and_org_policy
 import * as m202611291600 from './202611291600_spending_limits';
 import * as m202611291700 from './202611291700_token_notices';
 import * as m202611291800 from './202611291800_org_slugs';
+import * as m202612061000 from './202612061000_second_factors';
 
 // Listed statically (not read from a folder) so that migrations work the same from source,
 // from a bundle and in tests. Names sort by time.
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '202611291600_spending_limits': m202611291600,
   '202611291700_token_notices': m202611291700,
   '202611291800_org_slugs': m202611291800,
+  '202612061000_second_factors': m202612061000,
 };

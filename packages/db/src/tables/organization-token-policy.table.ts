@@ -11,6 +11,10 @@ export interface OrganizationTokenPolicyTable {
   require_restricted: number;
   /** 1: no personal access token may act for the organization (web sessions only). */
   block_pats: number;
+  /** 1: only members with a second factor may act for the organization, by session or token. */
+  require_two_factor: number;
+  /** 1: members act for the organization only through a single sign-on session or, by token, with a linked identity. */
+  require_sso: number;
   updated_at: string;
   updated_by: string | null;
 }

@@ -9,6 +9,8 @@ export interface SessionTable {
   expires_at: string;
   ip: string | null;
   user_agent: string | null;
+  /** The last proof of identity (password, second factor, single sign-on); null: counts from created_at. */
+  authenticated_at: string | null;
 }
 export type Session = Selectable<SessionTable>;
 export type NewSession = Insertable<SessionTable>;

@@ -2,7 +2,7 @@ import { AppError, safeEqual, sha256Hex } from '@qonduit/core';
 import { SCOPES } from '@qonduit/contract';
 import type { Role, Scope } from '@qonduit/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { policyRefusal, restrictionRefusal, scopesUnderPolicy } from '../modules/orgs/token-policy';
+import { hasMemberRules, memberRefusal, policyRefusal, restrictionRefusal, scopesUnderPolicy } from '../modules/orgs/token-policy';
 import type { TokenFacts, TokenPolicyRules } from '../modules/orgs/token-policy';
 
 /**
@@ -34,6 +34,10 @@ export interface Principal {
   tokenId: string | null;
   /** What an organization's token policy looks at, when via = 'pat'. */
   token?: TokenFacts;
+  /** via = 'session': when its holder last proved who they are (step-up); 0 for a token. */
+  authenticatedAtMs: number;
+  /** via = 'session': how it was signed in; null for a token. */
+  signedInWith: 'password' | 'oidc' | null;
 }
 
 export interface OrgContext {
@@ -44,6 +48,9 @@ export interface OrgContext {
 export interface SessionLookup {
   userId: string;
   csrfDigest: string;
+  authenticatedAtMs: number;
+  /** How the session was signed in (absent: by password). */
+  method?: 'password' | 'oidc';
 }
 
 export interface PatLookup {
@@ -64,6 +71,8 @@ export interface AuthDeps {
   membershipRole(organizationId: string, userId: string): Promise<Role | null>;
   /** An organization's name and token policy (cached; null: no such organization). */
   tokenPolicy?(organizationId: string): Promise<{ name: string; rules: TokenPolicyRules } | null>;
+  /** What an organization's sign-in rules look at; asked only for an organization that has them. */
+  memberFacts?(userId: string): Promise<{ twoFactor: boolean; ssoLinked: boolean }>;
 }
 
 export const SESSION_COOKIE = 'qonduit_session';
@@ -139,6 +148,8 @@ async function authenticate(deps: AuthDeps, request: FastifyRequest): Promise<Pr
       scopes: t.scopes,
       tokenId: t.tokenId,
       token: { scopes: t.scopes, organizationIds: t.organizationIds ?? null, createdAtMs: t.createdAtMs ?? 0, expiresAtMs: t.expiresAtMs ?? 0 },
+      authenticatedAtMs: 0,
+      signedInWith: null,
     };
   }
   const secret = request.cookies[SESSION_COOKIE];
@@ -152,7 +163,7 @@ async function authenticate(deps: AuthDeps, request: FastifyRequest): Promise<Pr
       throw new AppError('csrf_failed', 'Missing or wrong X-CSRF-Token header for a cookie-authenticated write');
     }
   }
-  return { userId: session.userId, via: 'session', scopes: ALL_SCOPES, tokenId: null };
+  return { userId: session.userId, via: 'session', scopes: ALL_SCOPES, tokenId: null, authenticatedAtMs: session.authenticatedAtMs, signedInWith: session.method ?? 'password' };
 }
 
 export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
@@ -173,13 +184,33 @@ export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
       if (!role) throw new AppError('forbidden', 'You are not a member of the organization named in X-OrganizationId');
       request.orgContext = { organizationId: orgHeader, role };
       if (principal.token) request.principal = await actingFor(deps, principal, principal.token, orgHeader, access, true);
+      await meetsSignInRules(deps, principal, orgHeader, true);
     }
     // A route on an organization (/api/v1/orgs/{org}/...) acts for it too, header or not.
     const pathOrg = orgOfPath(request);
-    if (pathOrg !== null && pathOrg !== request.orgContext?.organizationId && request.principal.token) {
-      request.principal = await actingFor(deps, request.principal, request.principal.token, pathOrg, access, false);
+    if (pathOrg !== null && pathOrg !== request.orgContext?.organizationId) {
+      if (request.principal.token) request.principal = await actingFor(deps, request.principal, request.principal.token, pathOrg, access, false);
+      await meetsSignInRules(deps, principal, pathOrg, false);
     }
   });
+}
+
+/**
+ * An organization's sign-in rules (issue 21: require_two_factor, require_sso) bind its members
+ * whichever way they come in, session or token. The policy comes from memory; the member's
+ * facts are read only for an organization that has such a rule.
+ */
+async function meetsSignInRules(deps: AuthDeps, principal: Principal, organizationId: string, member: boolean): Promise<void> {
+  const policy = deps.tokenPolicy && deps.memberFacts ? await deps.tokenPolicy(organizationId) : null;
+  if (!policy || !hasMemberRules(policy.rules) || !deps.memberFacts) return;
+  const facts = await deps.memberFacts(principal.userId);
+  // A session signed in through single sign-on; a token whose owner's account is linked to it.
+  const sso = principal.via === 'session' ? principal.signedInWith === 'oidc' : facts.ssoLinked;
+  const refused = memberRefusal(policy.name, policy.rules, { twoFactor: facts.twoFactor, sso }, principal.via);
+  if (!refused) return;
+  // A non-member learns nothing about the organization: its routes answer them 404.
+  if (!member && !(await deps.membershipRole(organizationId, principal.userId))) return;
+  throw new AppError(refused.code, refused.message);
 }
 
 function orgOfPath(request: FastifyRequest): string | null {

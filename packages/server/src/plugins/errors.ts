@@ -1,6 +1,6 @@
 import { AppError } from '@qonduit/core';
 import { ERROR_STATUS } from '@qonduit/contract';
-import type { ErrorCode, ErrorDetail } from '@qonduit/contract';
+import type { ErrorCode, ErrorDetail, SecondFactorChallenge } from '@qonduit/contract';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
@@ -70,9 +70,10 @@ export function sendError(
   message: string,
   details?: ErrorDetail[],
   headers?: Record<string, string>,
+  challenge?: SecondFactorChallenge,
 ) {
   const body: Record<string, unknown> = {
-    error: { code, message, request_id: request.id, ...(details ? { details } : {}) },
+    error: { code, message, request_id: request.id, ...(details ? { details } : {}), ...(challenge ? { challenge } : {}) },
   };
   if (request.url.startsWith('/quantum')) body.error_message = message;
   if (headers) void reply.headers(headers);
@@ -125,7 +126,7 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Duplex): 
 export function registerErrorHandling(app: FastifyInstance, options: { webUi: () => boolean } = { webUi: () => false }): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     if (err instanceof AppError) {
-      return sendError(request, reply, err.code, err.message, err.details, err.headers);
+      return sendError(request, reply, err.code, err.message, err.details, err.headers, err.challenge);
     }
     if (err.validation) {
       const details = validationDetails(err.validationContext, err.validation);

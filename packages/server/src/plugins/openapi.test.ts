@@ -99,6 +99,7 @@ describe('the OpenAPI document', () => {
       'GET /healthz',
       'GET /openapi.json',
       'POST /api/v1/auth/login',
+      'POST /api/v1/auth/login/second-factor',
       'POST /api/v1/auth/signup',
       'POST /api/v1/tokens/revoke',
     ]);

@@ -149,6 +149,22 @@ const ERROR_EXAMPLES: Record<
     summary: 'Your role does not allow it',
     message: "Only owners and maintainers can change the organization's provider tokens; your role is viewer",
   },
+  second_factor_required: {
+    summary: 'The password was right; the second factor is still to come',
+    message: 'Enter a code from your authenticator app, use your passkey or a recovery code to finish signing in',
+  },
+  reauthentication_required: {
+    summary: 'Confirm who you are (step-up)',
+    message: 'This action needs a recent sign-in: confirm with your password, an authentication code or a passkey (POST /api/v1/auth/reauthenticate), then try again',
+  },
+  two_factor_required: {
+    summary: 'The organization requires a second factor',
+    message: "Organization 'Quantum Lab' requires its members to use a second factor: add an authenticator app or a passkey under Settings → Sign-in and security",
+  },
+  sso_required: {
+    summary: 'The organization requires single sign-on',
+    message: "Organization 'Quantum Lab' requires its members to sign in through single sign-on: sign out and sign in with single sign-on",
+  },
   csrf_failed: {
     summary: 'Cookie write without X-CSRF-Token',
     message: 'Missing or wrong X-CSRF-Token header for a cookie-authenticated write',
@@ -410,6 +426,11 @@ const hoistErrors: SwaggerTransformObject = (documentObject) =>
 
 export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'accounts', description: 'Sign up, sign in and out (the web session), and the signed-in user.' },
+  {
+    name: 'sign-in and security',
+    description:
+      'Second factors (authenticator apps, recovery codes), the second step of a sign-in that answered `second_factor_required`, and step-up: actions that hand out or spend credentials need a web session that proved who its holder is within `QONDUIT_STEP_UP_MINUTES`, else `403 reauthentication_required`.',
+  },
   {
     name: 'personal access tokens',
     description:

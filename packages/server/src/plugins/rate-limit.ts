@@ -20,6 +20,8 @@ export const RATE_LIMIT_DEFAULTS = {
   login_ip: { points: 50, seconds: 900, by: 'ip', what: 'sign-in attempts from your address' },
   login_account_ip: { points: 10, seconds: 900, by: 'ip', what: 'failed sign-in attempts for this account' },
   login_account: { points: 100, seconds: 900, by: 'ip', what: 'failed sign-in attempts for this account' },
+  second_factor_ip: { points: 50, seconds: 900, by: 'ip', what: 'second-factor attempts from your address' },
+  second_factor_account: { points: 10, seconds: 900, by: 'user', what: 'wrong second-factor codes for this account' },
   signup: { points: 20, seconds: 3600, by: 'ip', what: 'sign-ups from your address' },
   leaked_token_revoke: { points: 30, seconds: 60, by: 'ip', what: 'leaked-token revocation requests from your address' },
   token_create: { points: 30, seconds: 3600, by: 'user', what: 'token creations and rotations' },

@@ -1,5 +1,6 @@
 import { AppError } from '@qonduit/core';
 import { LoginBody, SignupBody, UserResponse, withErrors } from '@qonduit/contract';
+import type { SecondFactorChallenge } from '@qonduit/contract';
 import type { User } from '@qonduit/db';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
@@ -11,17 +12,27 @@ export function toUserResponse(user: User) {
   return { id: user.id, email: user.email, name: user.name, created_at: user.created_at };
 }
 
-export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountService; cookieSecure: boolean }> = async (
-  app,
-  { accounts, cookieSecure },
-) => {
-  function setSessionCookies(reply: FastifyReply, tokens: NewSessionTokens) {
-    const common = { path: '/', sameSite: 'lax' as const, secure: cookieSecure, expires: tokens.expiresAt };
-    void reply.setCookie(SESSION_COOKIE, tokens.sessionSecret, { ...common, httpOnly: true });
-    // Readable by the web UI's script, which echoes it in X-CSRF-Token.
-    void reply.setCookie(CSRF_COOKIE, tokens.csrfToken, { ...common, httpOnly: false });
-  }
+export function setSessionCookies(reply: FastifyReply, tokens: NewSessionTokens, cookieSecure: boolean): void {
+  const common = { path: '/', sameSite: 'lax' as const, secure: cookieSecure, expires: tokens.expiresAt };
+  void reply.setCookie(SESSION_COOKIE, tokens.sessionSecret, { ...common, httpOnly: true });
+  // Readable by the web UI's script, which echoes it in X-CSRF-Token.
+  void reply.setCookie(CSRF_COOKIE, tokens.csrfToken, { ...common, httpOnly: false });
+}
 
+/** A sign-in's first factor was right: the second factor still to come, or null for none. */
+export type StartSecondFactor = (userId: string, method: 'password' | 'oidc') => Promise<SecondFactorChallenge | null>;
+
+export function secondFactorRequired(challenge: SecondFactorChallenge): AppError {
+  const how = [challenge.methods.includes('totp') ? 'a code from your authenticator app' : null, challenge.methods.includes('webauthn') ? 'your passkey' : null, challenge.methods.includes('recovery_code') ? 'a recovery code' : null]
+    .filter(Boolean)
+    .join(', or ');
+  return new AppError('second_factor_required', `The password was right; finish signing in with ${how} (POST /api/v1/auth/login/second-factor with this challenge id)`, { challenge });
+}
+
+export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountService; cookieSecure: boolean; startSecondFactor: StartSecondFactor }> = async (
+  app,
+  { accounts, cookieSecure, startSecondFactor },
+) => {
   app.post(
     '/api/v1/auth/signup',
     {
@@ -30,7 +41,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountService
     },
     async (request, reply) => {
       const user = await accounts.signup({ ...request.body, ip: request.ip });
-      setSessionCookies(reply, await accounts.createSession(user.id, request.ip, request.headers['user-agent']));
+      setSessionCookies(reply, await accounts.createSession(user.id, request.ip, request.headers['user-agent']), cookieSecure);
       request.log.info({ user_id: user.id }, 'account created');
       return reply.status(201).send(toUserResponse(user));
     },
@@ -52,7 +63,10 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountService
         }
         throw new AppError('unauthenticated', 'Authentication failed: wrong email or password');
       }
-      setSessionCookies(reply, await accounts.createSession(result.user.id, request.ip, request.headers['user-agent'], true));
+      // The password is one factor; an account with a second one gets a challenge, not a session.
+      const challenge = await startSecondFactor(result.user.id, 'password');
+      if (challenge) throw secondFactorRequired(challenge);
+      setSessionCookies(reply, await accounts.createSession(result.user.id, request.ip, request.headers['user-agent'], true), cookieSecure);
       return toUserResponse(result.user);
     },
   );

@@ -49,6 +49,7 @@ export function createAccountService(deps: {
         expires_at: expiresAt.toISOString(),
         ip,
         user_agent: userAgent?.slice(0, 300) ?? null,
+        authenticated_at: now.toISOString(),
       });
       if (audited) {
         await audit.record({ account: userAccount(userId), actor: { userId, tokenId: null, ip }, action: 'user.logged_in', target: { type: 'user', id: userId } }, trx);
@@ -117,7 +118,12 @@ export function createAccountService(deps: {
     async resolveSession(secret: string) {
       if (secret.length > 100) return null;
       const row = await store.findLiveSession(db, sha256Hex(secret), clock.now().toISOString());
-      return row ? { userId: row.user_id, csrfDigest: row.csrf_digest } : null;
+      return row ? { userId: row.user_id, csrfDigest: row.csrf_digest, authenticatedAtMs: Date.parse(row.authenticated_at ?? row.created_at) } : null;
+    },
+
+    /** Step-up: the session's holder has just proved who they are (the caller checked how). */
+    async markReauthenticated(secret: string): Promise<boolean> {
+      return store.markSessionAuthenticated(db, sha256Hex(secret), clock.now().toISOString());
     },
 
     async logout(secret: string, ip: string): Promise<void> {

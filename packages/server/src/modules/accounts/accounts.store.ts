@@ -27,7 +27,7 @@ export async function insertSession(db: Db, session: NewSession): Promise<void> 
 export async function findLiveSession(db: Db, idDigest: string, nowIso: string) {
   return db
     .selectFrom('sessions')
-    .select(['user_id', 'csrf_digest'])
+    .select(['user_id', 'csrf_digest', 'created_at', 'authenticated_at'])
     .where('id_digest', '=', idDigest)
     .where('expires_at', '>', nowIso)
     .executeTakeFirst();
@@ -42,4 +42,10 @@ export async function deleteSession(db: Db, idDigest: string): Promise<string | 
 export async function deleteExpiredSessions(db: Db, nowIso: string): Promise<number> {
   const result = await db.deleteFrom('sessions').where('expires_at', '<=', nowIso).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** Step-up: the session's holder proved who they are again. */
+export async function markSessionAuthenticated(db: Db, idDigest: string, nowIso: string): Promise<boolean> {
+  const result = await db.updateTable('sessions').set({ authenticated_at: nowIso }).where('id_digest', '=', idDigest).where('expires_at', '>', nowIso).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

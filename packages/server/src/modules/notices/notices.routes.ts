@@ -60,7 +60,7 @@ export const noticeRoutes: FastifyPluginAsyncTypebox<{ notices: NoticeService; o
     app.put(
       `${base}/notice-webhook`,
       {
-        config: { access: 'api', rateLimit: 'token_create' },
+        config: { access: 'api', rateLimit: 'token_create', stepUp: 'recent_session_or_token' },
         schema: { tags, summary: `Set ${whose} notice webhook; a new signing secret is in this answer only`, ...params, body: PutNoticeWebhookBody, response: withErrors({ 200: NewNoticeWebhookResponse }) },
       },
       async (request) => {

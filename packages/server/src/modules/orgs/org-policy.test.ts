@@ -120,6 +120,7 @@ const ATTEMPTS: Record<OrgAction, Attempt> = {
   token_policy: (actor, f) => actor.request({ method: 'PATCH', url: `/api/v1/orgs/${f.org}/token-policy`, payload: { max_lifetime_days: 90 } }),
   review_member_tokens: (actor, f, own) =>
     actor.request({ method: 'GET', url: `/api/v1/orgs/${f.org}/token-policy/affected-tokens${own ? `?member=${actor.userId}` : ''}` }),
+  review_member_sign_in: (actor, f) => actor.request({ method: 'GET', url: `/api/v1/orgs/${f.org}/token-policy/compliance` }),
   rename: (actor, f) => actor.request({ method: 'PATCH', url: `/api/v1/orgs/${f.org}`, payload: { name: 'Renamed Lab' } }),
   delete_org: (actor, f) => actor.request({ method: 'DELETE', url: `/api/v1/orgs/${f.org}` }),
 };

@@ -89,6 +89,7 @@ export const ORG_POLICY = {
   },
   token_policy: {
     does: "set the organization's token policy",
+    covers: "set the organization's token policy, including its sign-in rules (require a second factor, require single sign-on)",
     viewer: 'none',
     maintainer: 'none',
     owner: 'all',
@@ -98,6 +99,12 @@ export const ORG_POLICY = {
     ownOnly: 'see only which of their own tokens it refuses',
     viewer: 'own',
     maintainer: 'own',
+    owner: 'all',
+  },
+  review_member_sign_in: {
+    does: 'see which members meet the sign-in rules (second factor, single sign-on)',
+    viewer: 'none',
+    maintainer: 'none',
     owner: 'all',
   },
   rename: { does: 'rename the organization', viewer: 'none', maintainer: 'none', owner: 'all' },

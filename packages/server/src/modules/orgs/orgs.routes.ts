@@ -59,7 +59,7 @@ export const orgRoutes: FastifyPluginAsyncTypebox<{ orgs: OrgService; accounts: 
 
   app.delete(
     '/api/v1/orgs/:org',
-    { config: { access: 'api' }, schema: { tags, summary: 'Delete (owners): cancels its jobs, also at the providers, and destroys its provider tokens', params: OrgParams, response: withErrors({ 204: Type.Null() }) } },
+    { config: { access: 'api', stepUp: 'recent_session_or_token' }, schema: { tags, summary: 'Delete (owners): cancels its jobs, also at the providers, and destroys its provider tokens', params: OrgParams, response: withErrors({ 204: Type.Null() }) } },
     async (request, reply) => {
       const principal = principalOf(request);
       await orgs.remove(principal.userId, request.params.org, actorOf(principal, request.ip));
@@ -130,7 +130,7 @@ export const orgRoutes: FastifyPluginAsyncTypebox<{ orgs: OrgService; accounts: 
 
   app.patch(
     '/api/v1/orgs/:org/members/:user_id',
-    { config: { access: 'api' }, schema: { tags, summary: "Change a member's role (owners)", params: MemberParams, body: UpdateMemberBody, response: withErrors({ 200: MemberResponse }) } },
+    { config: { access: 'api', stepUp: 'recent_session_or_token' }, schema: { tags, summary: "Change a member's role (owners)", params: MemberParams, body: UpdateMemberBody, response: withErrors({ 200: MemberResponse }) } },
     async (request) => {
       const principal = principalOf(request);
       return orgs.changeRole(principal.userId, request.params.org, request.params.user_id, request.body.role, actorOf(principal, request.ip));

@@ -46,7 +46,7 @@ describe('reading and setting the policy', () => {
   it('starts empty; every member reads it; the owner sets it with PUT and PATCH; the change is audited', async () => {
     const empty = await member.request({ method: 'GET', url: `/api/v1/orgs/${org}/token-policy` });
     expect(empty.statusCode).toBe(200);
-    expect(empty.json()).toEqual({ organization_id: org, max_lifetime_days: null, allowed_scopes: null, require_restricted: false, block_personal_access_tokens: false, updated_at: null, updated_by: null });
+    expect(empty.json()).toEqual({ organization_id: org, max_lifetime_days: null, allowed_scopes: null, require_restricted: false, block_personal_access_tokens: false, require_two_factor: false, require_sso: false, updated_at: null, updated_by: null });
 
     const put = await owner.request({
       method: 'PUT',

@@ -1,4 +1,6 @@
 import {
+  MemberComplianceQuery,
+  MemberComplianceResponse,
   OrgParams,
   PatchTokenPolicyBody,
   PolicyAffectedTokensQuery,
@@ -14,7 +16,7 @@ import type { TokenPolicyService } from './token-policy.service';
 const tags = ['organizations'];
 
 // Who may do what is in org-policy.ts (read_token_policy, token_policy, review_member_tokens).
-export const tokenPolicyRoutes: FastifyPluginAsyncTypebox<{ policies: TokenPolicyService }> = async (app, { policies }) => {
+export const tokenPolicyRoutes: FastifyPluginAsyncTypebox<{ policies: TokenPolicyService; ssoLinked: (userIds: string[]) => Promise<ReadonlySet<string>> }> = async (app, { policies, ssoLinked }) => {
   app.get(
     '/api/v1/orgs/:org/token-policy',
     { config: { access: 'read_api' }, schema: { tags, summary: "The organization's token policy (every member)", params: OrgParams, response: withErrors({ 200: TokenPolicyResponse }) } },
@@ -52,5 +54,20 @@ export const tokenPolicyRoutes: FastifyPluginAsyncTypebox<{ policies: TokenPolic
       },
     },
     async (request) => policies.affectedTokens(principalOf(request).userId, request.params.org, request.query.member),
+  );
+
+  app.get(
+    '/api/v1/orgs/:org/token-policy/compliance',
+    {
+      config: { access: 'read_api' },
+      schema: {
+        tags,
+        summary: 'Members and whether they meet the sign-in rules (require_two_factor, require_sso); owners only',
+        params: OrgParams,
+        querystring: MemberComplianceQuery,
+        response: withErrors({ 200: MemberComplianceResponse }),
+      },
+    },
+    async (request) => policies.memberCompliance(principalOf(request).userId, request.params.org, request.query.noncompliant === true, ssoLinked),
   );
 };

@@ -1,6 +1,6 @@
 import { notFound } from '@qonduit/core';
 import type { Clock } from '@qonduit/core';
-import type { PatchTokenPolicyBody, PolicyAffectedToken, Scope, SetTokenPolicyBody, TokenPolicyResponse } from '@qonduit/contract';
+import type { MemberComplianceResponse, PatchTokenPolicyBody, PolicyAffectedToken, Scope, SetTokenPolicyBody, TokenPolicyResponse } from '@qonduit/contract';
 import type { Database } from '@qonduit/db';
 import type { Kysely } from 'kysely';
 import type { InvalidationBus } from '../../cache/invalidation-bus';
@@ -10,7 +10,7 @@ import { DEFAULT_AUTH_CACHE_TTL_MS, parseOrganizationIds, parseScopes } from '..
 import { actorOf } from '../tokens/tokens.service';
 import { assertMay } from './org-policy';
 import type { OrgService } from './orgs.service';
-import { isEmptyPolicy, policyFindings, rulesOf } from './token-policy';
+import { NO_POLICY, isEmptyPolicy, missingMemberRules, policyFindings, rulesOf } from './token-policy';
 import type { TokenPolicyRules } from './token-policy';
 import * as store from './token-policy.store';
 
@@ -69,7 +69,7 @@ export function createTokenPolicyService(deps: {
     const startEpoch = epoch;
     const readAt = monotonicMs();
     const row = await store.findPolicy(db, organizationId);
-    const value = row ? { name: row.name, rules: rulesOf(row.policy_org === null ? null : { max_lifetime_days: row.max_lifetime_days, allowed_scopes: row.allowed_scopes, require_restricted: row.require_restricted ?? 0, block_pats: row.block_pats ?? 0 }, parseScopes) } : null;
+    const value = row ? { name: row.name, rules: rulesOf(row.policy_org === null ? null : { max_lifetime_days: row.max_lifetime_days, allowed_scopes: row.allowed_scopes, require_restricted: row.require_restricted ?? 0, block_pats: row.block_pats ?? 0, require_two_factor: row.require_two_factor ?? 0, require_sso: row.require_sso ?? 0 }, parseScopes) } : null;
     // A lookup that began before an invalidation must not store what was true before it.
     if (ttlMs > 0 && startEpoch === epoch && bus.isReliable()) {
       if (cache.size >= maxEntries) {
@@ -91,12 +91,14 @@ export function createTokenPolicyService(deps: {
       allowed_scopes: row.allowed_scopes === null ? null : parseScopes(row.allowed_scopes),
       require_restricted: Number(row.require_restricted ?? 0) === 1,
       block_personal_access_tokens: Number(row.block_pats ?? 0) === 1,
+      require_two_factor: Number(row.require_two_factor ?? 0) === 1,
+      require_sso: Number(row.require_sso ?? 0) === 1,
       updated_at: set ? row.updated_at : null,
       updated_by: set && row.updated_by !== null ? { user_id: row.updated_by, name: row.updated_by_name ?? null } : null,
     };
   }
 
-  async function write(principal: Principal, ip: string, organizationId: string, change: PatchTokenPolicyBody): Promise<TokenPolicyResponse> {
+  async function write(principal: Principal, ip: string, organizationId: string, change: PatchTokenPolicyBody, whole: boolean): Promise<TokenPolicyResponse> {
     await orgs.authorize(principal.userId, organizationId, 'token_policy');
     const before = await read(organizationId);
     const next = {
@@ -104,6 +106,9 @@ export function createTokenPolicyService(deps: {
       allowed_scopes: change.allowed_scopes !== undefined ? change.allowed_scopes : before.allowed_scopes,
       require_restricted: change.require_restricted ?? before.require_restricted,
       block_personal_access_tokens: change.block_personal_access_tokens ?? before.block_personal_access_tokens,
+      // PUT sets the whole policy: a rule it leaves out is off.
+      require_two_factor: change.require_two_factor ?? (whole ? false : before.require_two_factor),
+      require_sso: change.require_sso ?? (whole ? false : before.require_sso),
     };
     const scopes = next.allowed_scopes === null ? null : [...new Set<Scope>(next.allowed_scopes)].sort();
     await bus.transaction(db, async (trx, invalidate) => {
@@ -113,6 +118,8 @@ export function createTokenPolicyService(deps: {
         allowed_scopes: scopes === null ? null : scopes.join(' '),
         require_restricted: next.require_restricted ? 1 : 0,
         block_pats: next.block_personal_access_tokens ? 1 : 0,
+        require_two_factor: next.require_two_factor ? 1 : 0,
+        require_sso: next.require_sso ? 1 : 0,
         updated_at: clock.now().toISOString(),
         updated_by: principal.userId,
       });
@@ -122,6 +129,8 @@ export function createTokenPolicyService(deps: {
         allowed_scopes: p.allowed_scopes,
         require_restricted: p.require_restricted,
         block_personal_access_tokens: p.block_personal_access_tokens,
+        require_two_factor: p.require_two_factor,
+        require_sso: p.require_sso,
       });
       const org = await store.findPolicy(trx, organizationId);
       await audit.record(
@@ -147,8 +156,26 @@ export function createTokenPolicyService(deps: {
       return read(organizationId);
     },
 
-    set: (principal: Principal, ip: string, organizationId: string, body: SetTokenPolicyBody) => write(principal, ip, organizationId, body),
-    patch: write,
+    set: (principal: Principal, ip: string, organizationId: string, body: SetTokenPolicyBody) => write(principal, ip, organizationId, body, true),
+    patch: (principal: Principal, ip: string, organizationId: string, body: PatchTokenPolicyBody) => write(principal, ip, organizationId, body, false),
+
+    /**
+     * Every member and whether they meet the sign-in rules (owners only: it tells who has a
+     * second factor). `ssoLinked` says which users have an identity at the instance's provider.
+     */
+    async memberCompliance(userId: string, organizationId: string, onlyNoncompliant: boolean, ssoLinked: (userIds: string[]) => Promise<ReadonlySet<string>>): Promise<MemberComplianceResponse> {
+      const m = await orgs.membershipOf(userId, organizationId);
+      assertMay(m.role, 'review_member_sign_in', {});
+      const policy = await read(organizationId);
+      const rules = { ...NO_POLICY, requireTwoFactor: policy.require_two_factor, requireSso: policy.require_sso };
+      const rows = await store.membersWithFactors(db, organizationId);
+      const linked = await ssoLinked(rows.map((r) => r.user_id));
+      const items = rows.map((r) => {
+        const facts = { twoFactor: Boolean(Number(r.two_factor)), sso: linked.has(r.user_id) };
+        return { user_id: r.user_id, name: r.name, email: r.email, role: r.role, two_factor: facts.twoFactor, sso: facts.sso, missing: missingMemberRules(rules, facts) };
+      });
+      return { require_two_factor: policy.require_two_factor, require_sso: policy.require_sso, items: onlyNoncompliant ? items.filter((i) => i.missing.length > 0) : items };
+    },
 
     /**
      * The members' active tokens that the policy now refuses or limits for the organization, and

@@ -17,6 +17,8 @@ export async function findPolicy(db: Db, organizationId: string) {
       'p.allowed_scopes',
       'p.require_restricted',
       'p.block_pats',
+      'p.require_two_factor',
+      'p.require_sso',
       'p.updated_at',
       'p.updated_by',
       'u.name as updated_by_name',
@@ -35,6 +37,8 @@ export async function upsertPolicy(db: Db, row: NewOrganizationTokenPolicy): Pro
         allowed_scopes: row.allowed_scopes ?? null,
         require_restricted: row.require_restricted ?? 0,
         block_pats: row.block_pats ?? 0,
+        require_two_factor: row.require_two_factor,
+        require_sso: row.require_sso,
         updated_at: row.updated_at,
         updated_by: row.updated_by ?? null,
       }),
@@ -57,4 +61,24 @@ export async function activeMemberTokens(db: Db, organizationId: string, nowIso:
     .where('t.expires_at', '>', nowIso);
   if (member !== undefined) q = q.where('m.user_id', '=', member);
   return q.orderBy('m.added_at').orderBy('u.id').orderBy('t.created_at', 'desc').orderBy('t.id').limit(limit).execute();
+}
+
+/** Every member, in join order, with whether they hold a confirmed second factor. */
+export async function membersWithFactors(db: Db, organizationId: string) {
+  return db
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select((eb) => [
+      'u.id as user_id',
+      'u.name',
+      'u.email',
+      'm.role',
+      eb
+        .exists(eb.selectFrom('second_factors as f').select('f.id').whereRef('f.user_id', '=', 'm.user_id').where('f.confirmed_at', 'is not', null))
+        .as('two_factor'),
+    ])
+    .where('m.organization_id', '=', organizationId)
+    .orderBy('m.added_at')
+    .orderBy('u.id')
+    .execute();
 }

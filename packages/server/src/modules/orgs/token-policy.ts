@@ -15,6 +15,17 @@ export interface TokenPolicyRules {
   requireRestricted: boolean;
   /** No personal access token may act for it (web sessions only). */
   blockPats: boolean;
+  /** Members act for it only once they hold a second factor (issue 21), by session or token. */
+  requireTwoFactor: boolean;
+  /** Members act for it only in a single sign-on session, or by a token of an account linked to it. */
+  requireSso: boolean;
+}
+
+/** What the sign-in rules look at: the member, not the token. */
+export interface MemberFacts {
+  twoFactor: boolean;
+  /** A session: it was signed in through single sign-on; a token: its owner has a linked identity. */
+  sso: boolean;
 }
 
 /** What the rules look at: the cached verification result carries all of it. */
@@ -37,20 +48,57 @@ export interface PolicyFinding {
 
 const DAY_MS = 86_400_000;
 
-export const NO_POLICY: TokenPolicyRules = { maxLifetimeDays: null, allowedScopes: null, requireRestricted: false, blockPats: false };
+export const NO_POLICY: TokenPolicyRules = { maxLifetimeDays: null, allowedScopes: null, requireRestricted: false, blockPats: false, requireTwoFactor: false, requireSso: false };
 
-export function rulesOf(row: Pick<OrganizationTokenPolicy, 'max_lifetime_days' | 'allowed_scopes' | 'require_restricted' | 'block_pats'> | null | undefined, parseScopes: (s: string) => Scope[]): TokenPolicyRules {
+export function rulesOf(
+  row: Pick<OrganizationTokenPolicy, 'max_lifetime_days' | 'allowed_scopes' | 'require_restricted' | 'block_pats' | 'require_two_factor' | 'require_sso'> | null | undefined,
+  parseScopes: (s: string) => Scope[],
+): TokenPolicyRules {
   if (!row) return NO_POLICY;
   return {
     maxLifetimeDays: row.max_lifetime_days,
     allowedScopes: row.allowed_scopes === null ? null : new Set(parseScopes(row.allowed_scopes)),
     requireRestricted: Number(row.require_restricted) === 1,
     blockPats: Number(row.block_pats) === 1,
+    requireTwoFactor: Number(row.require_two_factor) === 1,
+    requireSso: Number(row.require_sso) === 1,
   };
 }
 
+/** No rule about tokens (the sign-in rules are about members: `memberRefusal`). */
 export function isEmptyPolicy(rules: TokenPolicyRules): boolean {
   return rules.maxLifetimeDays === null && rules.allowedScopes === null && !rules.requireRestricted && !rules.blockPats;
+}
+
+export function hasMemberRules(rules: TokenPolicyRules): boolean {
+  return rules.requireTwoFactor || rules.requireSso;
+}
+
+/** The sign-in rules a member does not meet, in the order they should fix them. */
+export function missingMemberRules(rules: TokenPolicyRules, member: MemberFacts): Array<'require_two_factor' | 'require_sso'> {
+  const missing: Array<'require_two_factor' | 'require_sso'> = [];
+  if (rules.requireTwoFactor && !member.twoFactor) missing.push('require_two_factor');
+  if (rules.requireSso && !member.sso) missing.push('require_sso');
+  return missing;
+}
+
+/** The refusal of a member who does not meet the organization's sign-in rules, or null. */
+export function memberRefusal(orgName: string, rules: TokenPolicyRules, member: MemberFacts, via: 'session' | 'pat'): { code: 'two_factor_required' | 'sso_required'; message: string } | null {
+  const org = `Organization '${orgName}'`;
+  const [first] = missingMemberRules(rules, member);
+  if (first === 'require_two_factor') {
+    return { code: 'two_factor_required', message: `${org} requires its members to use a second factor: add an authenticator app or a passkey under Settings → Sign-in and security (or \`qonduit 2fa enable\`)` };
+  }
+  if (first === 'require_sso') {
+    return {
+      code: 'sso_required',
+      message:
+        via === 'session'
+          ? `${org} requires its members to sign in through single sign-on: sign out and sign in with single sign-on`
+          : `${org} requires its members to sign in through single sign-on: link your account by signing in with single sign-on once`,
+    };
+  }
+  return null;
 }
 
 /**

@@ -75,7 +75,7 @@ export const providerTokenRoutes: FastifyPluginAsyncTypebox<{ providerTokens: Pr
 
     app.put(
       `${base}/:provider`,
-      { config: { access: 'api' }, schema: { tags, summary: `Add or replace ${who} token for a provider`, params: oneParams, body: PutProviderTokenBody, response: withErrors({ 200: ProviderTokenResponse, 201: ProviderTokenResponse }) } },
+      { config: { access: 'api', stepUp: 'recent_session_or_token' }, schema: { tags, summary: `Add or replace ${who} token for a provider`, params: oneParams, body: PutProviderTokenBody, response: withErrors({ 200: ProviderTokenResponse, 201: ProviderTokenResponse }) } },
       async (request, reply) => {
         const target = await account(request, true);
         const provider = requireProviderId(request.params.provider);

@@ -259,6 +259,9 @@ describe('listing, revoking and rotating', () => {
     expect((await ada.request({ method: 'POST', url: `/api/v1/user/tokens/${revoked.id}/rotate` })).statusCode).toBe(409);
     const expiring = await createPat(t, ada, { expiresInDays: 1 });
     t.clock.advance(2 * 86_400_000);
+    // Two days on, rotating needs a recent sign-in first (step-up), then finds the token expired.
+    expect((await ada.request({ method: 'POST', url: `/api/v1/user/tokens/${expiring.id}/rotate` })).json<{ error: { code: string } }>().error.code).toBe('reauthentication_required');
+    expect((await ada.request({ method: 'POST', url: '/api/v1/auth/reauthenticate', payload: { password: 'correct horse battery staple' } })).statusCode).toBe(200);
     expect((await ada.request({ method: 'POST', url: `/api/v1/user/tokens/${expiring.id}/rotate` })).statusCode).toBe(409);
   });
 });

@@ -23,7 +23,7 @@ const tags = ['personal access tokens'];
 export const tokenRoutes: FastifyPluginAsyncTypebox<{ tokens: TokenService; accounts: AccountService }> = async (app, { tokens, accounts }) => {
   app.post(
     '/api/v1/user/tokens',
-    { config: { access: 'api', rateLimit: 'token_create' }, schema: { tags, summary: 'Create a personal access token (the secret is in this answer only)', body: CreateTokenBody, response: withErrors({ 201: NewTokenResponse }) } },
+    { config: { access: 'api', rateLimit: 'token_create', stepUp: 'recent_session_or_token' }, schema: { tags, summary: 'Create a personal access token (the secret is in this answer only)', body: CreateTokenBody, response: withErrors({ 201: NewTokenResponse }) } },
     async (request, reply) => reply.status(201).send(await tokens.create(principalOf(request), request.ip, request.body)),
   );
 
@@ -62,7 +62,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ tokens: TokenService; acco
 
   app.post(
     '/api/v1/user/tokens/:id/rotate',
-    { config: { access: 'api', rateLimit: 'token_create' }, schema: { tags, summary: 'Revoke a token and issue its successor', params: TokenParams, body: Type.Union([RotateTokenBody, Type.Null()]), response: withErrors({ 200: NewTokenResponse }) } },
+    { config: { access: 'api', rateLimit: 'token_create', stepUp: 'recent_session_or_token' }, schema: { tags, summary: 'Revoke a token and issue its successor', params: TokenParams, body: Type.Union([RotateTokenBody, Type.Null()]), response: withErrors({ 200: NewTokenResponse }) } },
     async (request) => tokens.rotate(principalOf(request), request.ip, request.params.id, request.body ?? {}),
   );
 
