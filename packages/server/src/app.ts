@@ -175,7 +175,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance & { route
       adapterContext: { urls: config.providerUrls, fetch: deps.fetch ?? globalThis.fetch, clock },
     }),
   });
-  const policies = createTokenPolicyService({ db: database.db, clock, audit, bus, orgs, cacheTtlMs: config.authCacheTtlMs });
+  const policies = createTokenPolicyService({
+    db: database.db,
+    clock,
+    audit,
+    bus,
+    orgs,
+    cacheTtlMs: config.authCacheTtlMs,
+    signInRules: { hasSecondFactor: (userId) => secondFactors.hasSecondFactor(userId), ssoConfigured: false },
+  });
   const simulator = createSimulatorPool({ size: config.simulatorWorkers, deadlineMs: config.simulatorDeadlineMs });
   // Large programs are read for submission in a worker of their own, never behind a simulation.
   const programs = createSimulatorPool({ size: 1, deadlineMs: PROGRAM_READ_DEADLINE_MS });

@@ -10,6 +10,7 @@ import { createAuditService } from '../audit/audit.service';
 import { createProviderTokenService } from '../provider-tokens/provider-tokens.service';
 import { createKeyringHolder } from './keyring-holder';
 import type { KeyringHolder } from './keyring-holder';
+import { challengeOf, enrolTotp, passwordLogin, codeNow } from '../identity/test/two-factor.harness';
 import { keyStatus, loadKeyring, retireMasterKey, rewrapAll, rotateMasterKey } from './keys.service';
 
 const CREDENTIALS = {
@@ -96,5 +97,19 @@ describe('master key rotation, rewrap and retirement', () => {
     const keyring = loadKeyring({}, dataDir);
     expect((await retireMasterKey(t.db, dataDir, keyring, keyring.activeId, t.clock.now())).ok).toBe(false);
     expect((await retireMasterKey(t.db, dataDir, keyring, 'mk_0000000000000000', t.clock.now())).ok).toBe(false);
+  });
+
+  it("rewraps authenticator apps' secrets too, and refuses to retire a version one still needs", async () => {
+    const first = holder.current().activeId;
+    const { secret } = await enrolTotp(t, ada);
+    rotateMasterKey(dataDir, loadKeyring({}, dataDir), t.clock.now());
+    const refused = await retireMasterKey(t.db, dataDir, loadKeyring({}, dataDir), first, t.clock.now());
+    expect(refused.ok ? '' : refused.message).toContain('1 authenticator app secret(s)');
+    expect(await rewrapAll(t.db, loadKeyring({}, dataDir))).toEqual({ rewrapped: 1, failed: [] });
+    expect((await retireMasterKey(t.db, dataDir, loadKeyring({}, dataDir), first, t.clock.now())).ok).toBe(true);
+    // The secret still opens: a sign-in with the app's code goes through.
+    const challenge = challengeOf(await passwordLogin(t, ada.email));
+    const res = await t.request({ method: 'POST', url: '/api/v1/auth/login/second-factor', payload: { challenge_id: challenge.id, code: codeNow(t, secret) } });
+    expect(res.statusCode).toBe(200);
   });
 });

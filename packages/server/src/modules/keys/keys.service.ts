@@ -3,6 +3,7 @@ import type { MasterKeyring } from '@qonduit/core';
 import type { Database } from '@qonduit/db';
 import type { Kysely } from 'kysely';
 import * as notices from '../notices/notices.store';
+import * as factors from '../identity/second-factors/second-factors.store';
 import * as store from '../provider-tokens/provider-tokens.store';
 
 // Master key administration (`qonduit keys ...`), run by an operator against the data folder
@@ -25,6 +26,8 @@ export async function keyStatus(db: Kysely<Database>, keyring: MasterKeyring): P
   const counts = new Map((await store.countByKeyId(db)).map((r) => [r.key_id, Number(r.n)]));
   // Notice webhooks' signing secrets are sealed under the same versions.
   for (const r of await notices.countWebhooksByKeyId(db)) counts.set(r.key_id, (counts.get(r.key_id) ?? 0) + Number(r.n));
+  // And the secrets of authenticator apps (second factors).
+  for (const r of await factors.countTotpByKeyId(db)) if (r.key_id !== null) counts.set(r.key_id, (counts.get(r.key_id) ?? 0) + Number(r.n));
   return keyring.versions.map((v) => ({
     id: v.id,
     created_at: v.createdAt,
@@ -83,6 +86,21 @@ export async function rewrapAll(db: Kysely<Database>, keyring: MasterKeyring): P
       if (await notices.updateWebhookSealed(db, row.account_id, serializeSealed(result.sealed), result.sealed.key_id, row.sealed_secret)) rewrapped++;
     }
   }
+  const seenFactors = new Set<string>();
+  for (;;) {
+    const batch = (await factors.totpWrappedWithout(db, keyring.activeId, 500 + seenFactors.size)).filter((r) => !seenFactors.has(r.id));
+    if (batch.length === 0) break;
+    for (const row of batch) {
+      seenFactors.add(row.id);
+      const parsed = row.sealed_secret === null ? null : parseSealed(row.sealed_secret);
+      const result = parsed?.ok ? rewrapCredential(keyring, parsed.sealed, { accountId: row.user_id, provider: 'totp', recordId: row.id }) : null;
+      if (!result?.ok || row.sealed_secret === null) {
+        failed.push({ id: `authenticator app ${row.id}`, reason: result && !result.ok ? result.reason : 'malformed' });
+        continue;
+      }
+      if (await factors.updateTotpSealed(db, row.id, serializeSealed(result.sealed), result.sealed.key_id, row.sealed_secret)) rewrapped++;
+    }
+  }
   return { rewrapped, failed };
 }
 
@@ -95,8 +113,9 @@ export async function retireMasterKey(db: Kysely<Database>, dataDir: string, key
   if (status.active) return { ok: false, message: `${id} is the active version; rotate first` };
   if (status.records > 0) {
     const hooks = Number((await notices.countWebhooksByKeyId(db)).find((r) => r.key_id === id)?.n ?? 0);
-    const tokens = status.records - hooks;
-    const what = [tokens > 0 ? `${tokens} provider token(s)` : null, hooks > 0 ? `${hooks} notice webhook secret(s)` : null].filter(Boolean).join(' and ');
+    const apps = Number((await factors.countTotpByKeyId(db)).find((r) => r.key_id === id)?.n ?? 0);
+    const tokens = status.records - hooks - apps;
+    const what = [tokens > 0 ? `${tokens} provider token(s)` : null, hooks > 0 ? `${hooks} notice webhook secret(s)` : null, apps > 0 ? `${apps} authenticator app secret(s)` : null].filter(Boolean).join(' and ');
     return { ok: false, message: `${what} are still wrapped under ${id}; run 'qonduit keys rewrap' first` };
   }
   const next = retireVersion(keyring, id, now);

@@ -1,4 +1,4 @@
-import { notFound } from '@qonduit/core';
+import { AppError, notFound } from '@qonduit/core';
 import type { Clock } from '@qonduit/core';
 import type { MemberComplianceResponse, PatchTokenPolicyBody, PolicyAffectedToken, Scope, SetTokenPolicyBody, TokenPolicyResponse } from '@qonduit/contract';
 import type { Database } from '@qonduit/db';
@@ -38,6 +38,8 @@ export function createTokenPolicyService(deps: {
   bus: InvalidationBus;
   orgs: Pick<OrgService, 'authorize' | 'membershipOf'>;
   cacheTtlMs?: number;
+  /** Turning on the sign-in rules: the owner must meet them first, or would lock themself out. */
+  signInRules?: { hasSecondFactor(userId: string): Promise<boolean>; ssoConfigured: boolean };
   maxCacheEntries?: number;
   monotonicMs?: () => number;
 }) {
@@ -110,6 +112,12 @@ export function createTokenPolicyService(deps: {
       require_two_factor: change.require_two_factor ?? (whole ? false : before.require_two_factor),
       require_sso: change.require_sso ?? (whole ? false : before.require_sso),
     };
+    if (next.require_two_factor && !before.require_two_factor && !(await deps.signInRules?.hasSecondFactor(principal.userId))) {
+      throw new AppError('conflict', 'Add a second factor to your own account first (Settings → Sign-in and security): require_two_factor would refuse you too', { details: [{ field: 'require_two_factor', message: 'you have no second factor' }] });
+    }
+    if (next.require_sso && !before.require_sso && deps.signInRules?.ssoConfigured !== true) {
+      throw new AppError('conflict', 'This Qonduit has no single sign-on provider configured (QONDUIT_OIDC_ISSUER), so no member could meet require_sso', { details: [{ field: 'require_sso', message: 'single sign-on is not configured' }] });
+    }
     const scopes = next.allowed_scopes === null ? null : [...new Set<Scope>(next.allowed_scopes)].sort();
     await bus.transaction(db, async (trx, invalidate) => {
       await store.upsertPolicy(trx, {
