@@ -10,6 +10,11 @@ import type { JobsApi } from './jobs';
 import type {
   Account,
   AddMemberRequest,
+  ReauthenticateRequest,
+  SecondFactorLoginRequest,
+  TotpConfirmed,
+  TotpEnrolment,
+  TwoFactorStatus,
   AuditEvent,
   AuditEventPage,
   AuditEventQuery,
@@ -163,6 +168,12 @@ function createAuthApi(request: Transport) {
     logout: async (options?: RequestOptions) => {
       await request<unknown>({ method: 'POST', path: '/api/v1/auth/logout' }, options);
     },
+    /** Finishes a sign-in that threw SecondFactorRequiredError, with a code or a recovery code. */
+    loginSecondFactor: (body: SecondFactorLoginRequest, options?: RequestOptions) =>
+      request<User>({ method: 'POST', path: '/api/v1/auth/login/second-factor', body, authenticate: false }, options),
+    /** Step-up: confirms who you are when an action answered reauthentication_required (web session only). */
+    reauthenticate: (body: ReauthenticateRequest, options?: RequestOptions) =>
+      request<{ authenticated_at: string }>({ method: 'POST', path: '/api/v1/auth/reauthenticate', body }, options),
     /** Checks the client's token, as PlanQK's CLI does at login. */
     authorize: (options?: RequestOptions) => request<Authorization>({ method: 'POST', path: '/authorize' }, options),
   };
@@ -173,6 +184,19 @@ function createUserApi(request: Transport) {
     request<MyInvitationPage>({ method: 'GET', path: '/api/v1/user/invitations', query: { ...query } }, options);
   return {
     get: (options?: RequestOptions) => request<User>({ method: 'GET', path: '/api/v1/user' }, options),
+    /** Second factors (Settings → Sign-in and security); adding and removing need a recent web session. */
+    twoFactor: {
+      status: (options?: RequestOptions) => request<TwoFactorStatus>({ method: 'GET', path: '/api/v1/user/two-factor' }, options),
+      /** Starts adding an authenticator app: its secret and QR code, shown once. */
+      enrolTotp: (body: { name?: string } = {}, options?: RequestOptions) => request<TotpEnrolment>({ method: 'POST', path: '/api/v1/user/two-factor/totp', body }, options),
+      /** Confirms it with one code; the first factor also answers ten recovery codes. */
+      confirmTotp: (id: string, code: string, options?: RequestOptions) =>
+        request<TotpConfirmed>({ method: 'POST', path: `/api/v1/user/two-factor/totp/${enc(id)}/confirm`, body: { code } }, options),
+      remove: async (id: string, options?: RequestOptions) => {
+        await request<unknown>({ method: 'DELETE', path: `/api/v1/user/two-factor/factors/${enc(id)}` }, options);
+      },
+      regenerateRecoveryCodes: (options?: RequestOptions) => request<{ recovery_codes: string[] }>({ method: 'POST', path: '/api/v1/user/two-factor/recovery-codes' }, options),
+    },
     /** Invitations to organizations addressed to your e-mail, still open. */
     invitations: {
       list: listInvitations,

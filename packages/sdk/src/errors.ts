@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorDetail, Scope } from '@qonduit/contract';
+import type { ErrorCode, ErrorDetail, Scope, SecondFactorChallenge } from '@qonduit/contract';
 import { isScope } from './constants';
 
 /**
@@ -49,6 +49,19 @@ export class AuthenticationError extends QonduitError {
   constructor(message: string, init: QonduitErrorInit) {
     super(message, init);
     this.reason = message.replace(/^Authentication failed:\s*/, '');
+  }
+}
+
+/**
+ * 401 second_factor_required: the password was right, and the account has a second factor.
+ * Finish with `auth.loginSecondFactor({ challenge_id: err.challenge.id, code })`.
+ */
+export class SecondFactorRequiredError extends AuthenticationError {
+  readonly challenge: SecondFactorChallenge;
+
+  constructor(message: string, init: QonduitErrorInit & { challenge: SecondFactorChallenge }) {
+    super(message, init);
+    this.challenge = init.challenge;
   }
 }
 
@@ -123,11 +136,16 @@ function scopesFrom(wwwAuthenticate: string | null, details: readonly ErrorDetai
 }
 
 interface ErrorBodyLike {
-  error?: { code?: unknown; message?: unknown; request_id?: unknown; details?: unknown };
+  error?: { code?: unknown; message?: unknown; request_id?: unknown; details?: unknown; challenge?: unknown };
 }
 
 function isDetail(value: unknown): value is ErrorDetail {
   return typeof value === 'object' && value !== null && typeof (value as ErrorDetail).field === 'string' && typeof (value as ErrorDetail).message === 'string';
+}
+
+function isChallenge(value: unknown): value is SecondFactorChallenge {
+  const c = value as SecondFactorChallenge | null;
+  return typeof c === 'object' && c !== null && typeof c.id === 'string' && Array.isArray(c.methods) && typeof c.expires_at === 'string';
 }
 
 /** Seconds from a Retry-After header (delta-seconds or an HTTP date). */
@@ -155,6 +173,7 @@ export function errorFromResponse(status: number, headers: Headers, body: unknow
     case 422:
       return new ValidationError(message, init);
     case 401:
+      if (code === 'second_factor_required' && isChallenge(error?.challenge)) return new SecondFactorRequiredError(message, { ...init, challenge: error.challenge });
       return new AuthenticationError(message, init);
     case 403:
       return new PermissionError(message, { ...init, wwwAuthenticate: headers.get('www-authenticate') });

@@ -11,6 +11,7 @@ export {
   ProviderError,
   QonduitError,
   RateLimitError,
+  SecondFactorRequiredError,
   ValidationError,
 } from './errors';
 export type { QonduitErrorCode } from './errors';

@@ -1,5 +1,5 @@
 import type { RequestOptions, Transport } from './http';
-import type { PolicyAffectedTokens, TokenPolicy, TokenPolicyChange, TokenPolicyRequest } from './types';
+import type { MemberCompliance, PolicyAffectedTokens, TokenPolicy, TokenPolicyChange, TokenPolicyRequest } from './types';
 
 const enc = encodeURIComponent;
 
@@ -21,6 +21,9 @@ export function createTokenPolicyApi(request: Transport) {
      */
     affectedTokens: (org: string, query: { member?: string } = {}, options?: RequestOptions) =>
       request<PolicyAffectedTokens>({ method: 'GET', path: `${path(org)}/affected-tokens`, query: { ...query } }, options),
+    /** Members and whether they meet the sign-in rules (require_two_factor, require_sso); owners only. */
+    compliance: (org: string, query: { noncompliant?: boolean } = {}, options?: RequestOptions) =>
+      request<MemberCompliance>({ method: 'GET', path: `${path(org)}/compliance`, query: query.noncompliant ? { noncompliant: 'true' } : {} }, options),
   };
 }
 

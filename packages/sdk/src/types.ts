@@ -71,3 +71,11 @@ export type SpendingLimit = Static<typeof C.SpendingLimitResponse>;
 export type SpendingLimitRequest = Static<typeof C.PutSpendingLimitBody>;
 export type Usage = Static<typeof C.UsageResponse>;
 export type UsageQuery = Static<typeof C.UsageQuery>;
+
+export type TwoFactorStatus = Static<typeof C.TwoFactorStatus>;
+export type TotpEnrolment = Static<typeof C.TotpEnrolment>;
+export type TotpConfirmed = Static<typeof C.TotpConfirmed>;
+export type SecondFactorLoginRequest = Static<typeof C.SecondFactorLoginBody>;
+export type ReauthenticateRequest = Static<typeof C.ReauthenticateBody>;
+export type MemberCompliance = Static<typeof C.MemberComplianceResponse>;
+export type { SecondFactorChallenge } from '@qonduit/contract';
