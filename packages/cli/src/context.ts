@@ -87,7 +87,8 @@ export class CommandContext {
 
   /** An SDK client; without a token it refuses to start unless `anonymous` (scan --revoke). */
   client(options: { organizationId?: string | null; token?: string; anonymous?: boolean; baseUrl?: string } = {}): Qonduit {
-    const token = options.token ?? this.token()?.value ?? null;
+    // Anonymous means no token at all: a password sign-in must start a web session, not act as the saved token.
+    const token = options.token ?? (options.anonymous ? null : (this.token()?.value ?? null));
     if (!token && !options.anonymous) {
       const saved = this.config();
       if (saved.token && saved.url && !sameServer(saved.url, this.url())) {

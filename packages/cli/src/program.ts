@@ -51,6 +51,7 @@ import { registerTokensList } from './commands/tokens-list';
 import { registerTokensRevoke } from './commands/tokens-revoke';
 import { registerTokensRotate } from './commands/tokens-rotate';
 import { registerTokensSelf } from './commands/tokens-self';
+import { registerTwoFactor } from './commands/two-factor';
 import { examples } from './command-helpers';
 import { CLI_VERSION } from './context';
 import type { CommandContext } from './context';
@@ -222,6 +223,7 @@ export function buildProgram(ctx: CommandContext): Command {
 
   program.commandsGroup(GROUPS.security);
   registerScanFiles(base, ctx);
+  noun(base, '2fa', 'Two-factor sign-in: add or remove an authenticator app, new recovery codes', GROUPS.security, ['qonduit 2fa enable', 'qonduit 2fa status', 'qonduit 2fa recovery-codes', 'qonduit 2fa disable'], { nouns, fill: (twoFactor) => registerTwoFactor(twoFactor, ctx) });
 
   program.commandsGroup(GROUPS.admin);
   registerServerServe(base, ctx);

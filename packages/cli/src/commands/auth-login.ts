@@ -1,4 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
+import { SecondFactorRequiredError } from '@qonduit/sdk';
 import type { Qonduit } from '@qonduit/sdk';
 import { hostname } from 'node:os';
 import { examples } from '../command-helpers';
@@ -21,6 +22,23 @@ export async function saveLogin(ctx: CommandContext, client: Qonduit, token: str
   if (ctx.io.env.QONDUIT_TOKEN) ctx.note('  note: QONDUIT_TOKEN is set and takes precedence over the saved token');
 }
 
+/**
+ * A web session for commands that need one (second factors are never managed by a token): the
+ * password, then the second factor when the account has one. The caller signs out when done.
+ */
+export async function signInSession(ctx: CommandContext, email: string, password: string): Promise<Qonduit> {
+  const session = ctx.client({ anonymous: true });
+  try {
+    await session.auth.login({ email, password });
+  } catch (err) {
+    if (!(err instanceof SecondFactorRequiredError)) throw err;
+    const answer = await readSecret(ctx.io, 'Authentication code from your app (or a recovery code): ', 'code');
+    const recovery = /[a-z]/i.test(answer);
+    await session.auth.loginSecondFactor({ challenge_id: err.challenge.id, ...(recovery ? { recovery_code: answer } : { code: answer }) });
+  }
+  return session;
+}
+
 /** Signs in with a password and creates a token for this CLI, so that no password is stored. */
 export async function loginWithPassword(
   ctx: CommandContext,
@@ -29,12 +47,12 @@ export async function loginWithPassword(
 ): Promise<void> {
   const ms = parseDuration(expiresIn);
   if (ms === null) throw new CliError(`--expires-in ${expiresIn} is not a duration such as 90d`, { exitCode: EXIT.usage });
-  const session = ctx.client({ anonymous: true });
+  let session = ctx.client({ anonymous: true });
   if (credentials.name !== undefined) {
     await session.auth.signup({ email: credentials.email, password: credentials.password, name: credentials.name });
     ctx.note(`✓ Created the account ${credentials.email}`);
   } else {
-    await session.auth.login({ email: credentials.email, password: credentials.password });
+    session = await signInSession(ctx, credentials.email, credentials.password);
   }
   const created = await session.tokens.create({
     name: `qonduit CLI on ${hostname()}`.slice(0, 100),
