@@ -7,7 +7,7 @@ describe('qonduit completion', () => {
     try {
       const run = await machine.run(['completion', 'bash']);
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(/ {4}""\) echo "login logout whoami signup context contexts tokens provider-tokens providers orgs members invitations notices audit backends jobs scan serve migrate keys completion --version -V --url --help"/);
+      expect(run.stdout).toMatch(/ {4}""\) echo "login logout whoami signup context contexts tokens provider-tokens providers orgs members invitations notices audit backends jobs scan 2fa serve migrate keys completion --version -V --url --help"/);
       expect(run.stdout).toContain('    "tokens") echo "list create revoke rotate self allow-ip --help"');
       expect(run.stdout).toContain('    "tokens create") echo "--name --scopes --expires-in --expires-at --org --personal-only --allow-ip --json --help"');
       expect(run.stdout).toContain('complete -o default -F _qonduit qonduit');
